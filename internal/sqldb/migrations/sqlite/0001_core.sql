@@ -144,6 +144,7 @@ CREATE INDEX people_sort ON people (workspace_id, sort_key, id);
 CREATE INDEX people_alt ON people (workspace_id, alt_key);
 CREATE INDEX people_created ON people (workspace_id, created_at, id);
 CREATE INDEX people_last_interaction ON people (workspace_id, last_interaction_at, id);
+CREATE INDEX people_last_interaction_sort ON people (workspace_id, COALESCE(last_interaction_at, -1), id);
 CREATE INDEX people_organisation ON people (organisation_id);
 
 CREATE TABLE person_emails (
