@@ -18,6 +18,7 @@ type Store interface {
 	UserByEmail(ctx context.Context, emailNorm string) (*User, string, error)
 	UserByID(ctx context.Context, id int64) (*User, error)
 	SetUserLocale(ctx context.Context, id int64, locale string) error
+	SetPasswordHash(ctx context.Context, id int64, hash string) error
 	SetMembership(ctx context.Context, m Membership, e audit.Entry) error
 	Memberships(ctx context.Context, userID int64) ([]Membership, error)
 	Members(ctx context.Context, workspaceID int64) ([]Member, error)
@@ -99,4 +100,14 @@ func (s *Service) AddMember(ctx context.Context, userID, workspaceID int64, role
 	}
 	e.ObjectID = u.PublicID
 	return s.Store.SetMembership(ctx, Membership{UserID: userID, WorkspaceID: workspaceID, Role: role, IsDPO: isDPO}, e)
+}
+
+// SetPassword changes a user's password and ends their sessions. It returns
+// Invalid for a password that is too short or too long.
+func (s *Service) SetPassword(ctx context.Context, userID int64, password string) error {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.Store.SetPasswordHash(ctx, userID, hash)
 }

@@ -68,7 +68,7 @@ func (in OrganisationInput) Build(fields []CustomField) (*Organisation, error) {
 	if p := strings.TrimSpace(in.Phone); p != "" {
 		e164, _, problem := NormalizePhone(p)
 		if problem != "" {
-			v.Add("phone", "The number "+quoteShort(p)+" "+problem+".")
+			v.Add("phone", quoteShort(p)+": "+problem)
 		}
 		o.Phone = e164
 	}

@@ -179,7 +179,7 @@ func buildEmails(v *errs.Validation, raw []string) []Email {
 		}
 		display, normalised, problem := NormalizeEmail(r)
 		if problem != "" {
-			v.Add("emails", "The address "+quoteShort(r)+" "+problem+".")
+			v.Add("emails", quoteShort(r)+": "+problem)
 			continue
 		}
 		if seen[normalised] {
@@ -203,7 +203,7 @@ func buildPhones(v *errs.Validation, raw []string) []Phone {
 		}
 		e164, kind, problem := NormalizePhone(r)
 		if problem != "" {
-			v.Add("phones", "The number "+quoteShort(r)+" "+problem+".")
+			v.Add("phones", quoteShort(r)+": "+problem)
 			continue
 		}
 		if seen[e164] {

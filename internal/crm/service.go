@@ -78,6 +78,9 @@ func (s *Service) buildPerson(ctx context.Context, workspaceID int64, in PersonI
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkOwner(ctx, workspaceID, p.OwnerUserID); err != nil {
+		return nil, err
+	}
 	if in.OrganisationID != "" {
 		org, err := s.Store.Organisation(ctx, workspaceID, in.OrganisationID)
 		if errs.Is(err, errs.NotFound) {
@@ -183,4 +186,20 @@ func sameCustom(a, b map[string]any) bool {
 		}
 	}
 	return true
+}
+
+// checkOwner refuses an owner who is not a member of the workspace.
+func (s *Service) checkOwner(ctx context.Context, workspaceID, userID int64) error {
+	if userID == 0 {
+		return nil
+	}
+	ok, err := s.Store.IsMember(ctx, workspaceID, userID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &errs.Error{Code: errs.Invalid, Message: "Some fields are not valid.",
+			Fields: map[string]string{"owner": "is not a member of this workspace"}}
+	}
+	return nil
 }

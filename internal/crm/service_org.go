@@ -18,6 +18,9 @@ func (s *Service) CreateOrganisation(ctx context.Context, workspaceID int64, in 
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkOwner(ctx, workspaceID, o.OwnerUserID); err != nil {
+		return nil, err
+	}
 	now := s.Now()
 	o.PublicID, o.WorkspaceID, o.CreatedAt, o.UpdatedAt = NewPublicID(), workspaceID, now, now
 	e := audit.NewEntry(ctx, workspaceID, "organisation.create", "organisation", o.PublicID, nil)
@@ -40,6 +43,9 @@ func (s *Service) UpdateOrganisation(ctx context.Context, workspaceID int64, pub
 	}
 	o, err := in.Build(fields)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkOwner(ctx, workspaceID, o.OwnerUserID); err != nil {
 		return nil, err
 	}
 	o.ID, o.PublicID, o.WorkspaceID = old.ID, old.PublicID, workspaceID
@@ -129,4 +135,18 @@ func notFoundField(err error, field string) error {
 			Fields: map[string]string{field: "does not exist in this workspace"}}
 	}
 	return err
+}
+
+// CreateCustomField validates and adds a custom field definition. It
+// returns Invalid or Conflict.
+func (s *Service) CreateCustomField(ctx context.Context, workspaceID int64, f CustomField) (*CustomField, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	f.WorkspaceID, f.CreatedAt = workspaceID, s.Now()
+	e := audit.NewEntry(ctx, workspaceID, "custom_field.create", "custom_field", f.Key, nil)
+	if err := s.Store.CreateCustomField(ctx, &f, e); err != nil {
+		return nil, err
+	}
+	return &f, nil
 }

@@ -2,6 +2,7 @@ package crm
 
 import (
 	"context"
+	"time"
 
 	"github.com/registre/registre/internal/audit"
 )
@@ -62,6 +63,10 @@ type OrganisationPage struct {
 // the same transaction. Methods return *errs.Error NotFound for a missing
 // object and Conflict for a duplicate email.
 type Store interface {
+	// IsMember reports whether a user belongs to the workspace; owners
+	// must, so that no record points at a stranger.
+	IsMember(ctx context.Context, workspaceID, userID int64) (bool, error)
+
 	CustomFields(ctx context.Context, workspaceID int64) ([]CustomField, error)
 	CreateCustomField(ctx context.Context, f *CustomField, e audit.Entry) error
 	DeleteCustomField(ctx context.Context, workspaceID, id int64, e audit.Entry) error
@@ -79,6 +84,9 @@ type Store interface {
 	Organisation(ctx context.Context, workspaceID int64, publicID string) (*Organisation, error)
 	Organisations(ctx context.Context, workspaceID int64, f OrganisationFilter) (*OrganisationPage, error)
 
+	// Counts returns the workspace's headline figures.
+	Counts(ctx context.Context, workspaceID int64, since time.Time) (Counts, error)
+
 	AddActivity(ctx context.Context, a *Activity, e audit.Entry) error
 	DeleteActivity(ctx context.Context, workspaceID int64, publicID string, e audit.Entry) error
 	Activity(ctx context.Context, workspaceID int64, publicID string) (*Activity, error)
@@ -91,4 +99,12 @@ type Store interface {
 // and exports).
 type AuditRecorder interface {
 	Record(ctx context.Context, e audit.Entry) error
+}
+
+// Counts are a workspace's headline figures.
+type Counts struct {
+	People              int
+	Organisations       int
+	ActivitiesSince     int
+	PeopleNoInteraction int
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/registre/registre/internal/audit"
 	"github.com/registre/registre/internal/crm"
@@ -142,4 +143,19 @@ func (s CRMStore) Activities(ctx context.Context, workspaceID int64, personID, o
 		out = append(out, *a)
 	}
 	return out, rows.Err()
+}
+
+// Counts returns the workspace's headline figures.
+func (s CRMStore) Counts(ctx context.Context, workspaceID int64, since time.Time) (crm.Counts, error) {
+	var c crm.Counts
+	err := s.DB.QueryRow(ctx, `SELECT
+		(SELECT COUNT(*) FROM people WHERE workspace_id = $1),
+		(SELECT COUNT(*) FROM organisations WHERE workspace_id = $1),
+		(SELECT COUNT(*) FROM activities WHERE workspace_id = $1 AND occurred_at >= $2),
+		(SELECT COUNT(*) FROM people WHERE workspace_id = $1 AND last_interaction_at IS NULL)`,
+		workspaceID, since.UnixMicro()).Scan(&c.People, &c.Organisations, &c.ActivitiesSince, &c.PeopleNoInteraction)
+	if err != nil {
+		return c, fmt.Errorf("count: %w", err)
+	}
+	return c, nil
 }

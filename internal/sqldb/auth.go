@@ -65,6 +65,17 @@ func (s AuthStore) SetUserLocale(ctx context.Context, id int64, locale string) e
 	return err
 }
 
+// SetPasswordHash replaces a user's password hash and ends their sessions.
+func (s AuthStore) SetPasswordHash(ctx context.Context, id int64, hash string) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1`, id, hash, time.Now().UnixMicro()); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, id)
+		return err
+	})
+}
+
 // SetMembership inserts or updates a membership.
 func (s AuthStore) SetMembership(ctx context.Context, m auth.Membership, e audit.Entry) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {

@@ -71,3 +71,10 @@ func (s CRMStore) DeleteCustomField(ctx context.Context, workspaceID, id int64, 
 		return insertAudit(ctx, tx, e)
 	})
 }
+
+// IsMember reports whether a user belongs to a workspace.
+func (s CRMStore) IsMember(ctx context.Context, workspaceID, userID int64) (bool, error) {
+	var n int
+	err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND user_id = $2`, workspaceID, userID).Scan(&n)
+	return n > 0, err
+}

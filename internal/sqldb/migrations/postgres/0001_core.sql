@@ -188,7 +188,7 @@ CREATE TABLE activities (
 );
 CREATE INDEX activities_person ON activities (person_id, occurred_at);
 CREATE INDEX activities_organisation ON activities (organisation_id, occurred_at);
-CREATE INDEX activities_workspace ON activities (workspace_id, kind, occurred_at);
+CREATE INDEX activities_workspace ON activities (workspace_id, occurred_at);
 
 -- The audit log records who did what to which object, never the values.
 CREATE TABLE audit_log (

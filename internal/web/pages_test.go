@@ -1,0 +1,95 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/registre/registre/internal/crm"
+	"github.com/registre/registre/internal/sqldb"
+	"github.com/registre/registre/internal/sqldb/sqldbtest"
+)
+
+func TestPersonFlow(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := newFixture(t, db)
+		c := f.login(t, adminEmail)
+
+		res := c.post("/people", url.Values{"first_name": {"Élodie"}, "last_name": {"Lefèvre"}, "email": {"elodie@example.fr"},
+			"phone": {"06 12 34 56 78"}, "lifecycle": {"prospect"}, "audience": {"b2c"}, "origin": {"trade_show"}})
+		if res.status != http.StatusOK || !strings.Contains(res.url, "/people/") || !strings.Contains(res.body, "Lefèvre") {
+			t.Fatalf("create: %d %s", res.status, res.url)
+		}
+		personURL := res.url[len(c.base):]
+		if !strings.Contains(res.body, "06 12 34 56 78") || !strings.Contains(res.body, "Data protection") {
+			t.Error("person page lacks phone or data protection panel")
+		}
+
+		tests := []struct {
+			name   string
+			form   url.Values
+			status int
+			want   string
+		}{
+			{"ErrEmailTaken", url.Values{"last_name": {"X"}, "email": {"ELODIE@example.fr"}}, http.StatusConflict, "Open the existing person"},
+			{"ErrBadEmail", url.Values{"last_name": {"X"}, "email": {"nope"}}, http.StatusUnprocessableEntity, "must look like name@example.com"},
+			{"ErrNoName", url.Values{}, http.StatusUnprocessableEntity, "A person needs a name or an email address."},
+			{"ErrHugeField", url.Values{"last_name": {strings.Repeat("x", 300)}}, http.StatusUnprocessableEntity, "is too long"},
+			{"ErrBadUTF8", url.Values{"last_name": {"\xff\xfe"}}, http.StatusUnprocessableEntity, "is not valid UTF-8 text"},
+			{"ErrTooLarge", url.Values{"last_name": {strings.Repeat("x", 300<<10)}}, http.StatusRequestEntityTooLarge, ""},
+			{"ErrCSRF", url.Values{"_csrf": {"forged"}, "last_name": {"X"}}, http.StatusForbidden, "This form has expired"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				res := c.post("/people", tt.form)
+				if res.status != tt.status || !strings.Contains(res.body, tt.want) {
+					t.Errorf("status %d, want %d with %q", res.status, tt.status, tt.want)
+				}
+			})
+		}
+		n, _ := f.crm.CountPeople(cliCtx(), f.ws.ID, crm.PeopleFilter{})
+		if n != 1 {
+			t.Fatalf("%d people after refused forms, want 1", n)
+		}
+
+		res = c.post(personURL+"/activities", url.Values{"kind": {"call"}, "subject": {"Premier appel"}, "counts_present": {"1"}, "counts_as_interaction": {"on"}})
+		if !strings.Contains(res.body, "Premier appel") {
+			t.Fatalf("activity not on timeline")
+		}
+		res = c.post("/people/search", url.Values{"q": {"lefe"}})
+		if !strings.Contains(res.body, "Lefèvre") || strings.Contains(res.url, "lefe") {
+			t.Fatalf("search: url %s", res.url)
+		}
+		res = c.post(personURL+"/delete", url.Values{})
+		if res.status != http.StatusOK || strings.Contains(res.body, "Lefèvre") {
+			t.Fatalf("delete: %d", res.status)
+		}
+	})
+}
+
+func TestEveryPageRenders(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := newFixture(t, db)
+		org, err := f.crm.CreateOrganisation(cliCtx(), f.ws.ID, crm.OrganisationInput{Name: "Boulangerie Martin"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := f.crm.CreatePerson(cliCtx(), f.ws.ID, crm.PersonInput{LastName: "Martin", OrganisationID: org.PublicID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := f.login(t, adminEmail)
+		for _, path := range []string{"/", "/people", "/people/new", "/people/" + p.PublicID, "/people/" + p.PublicID + "/edit",
+			"/organisations", "/organisations/new", "/organisations/" + org.PublicID, "/organisations/" + org.PublicID + "/edit",
+			"/audit", "/settings/tokens", "/settings/fields", "/settings/members"} {
+			res := c.get(path)
+			if res.status != http.StatusOK || !strings.Contains(res.body, "</html>") {
+				t.Errorf("GET %s: %d", path, res.status)
+			}
+		}
+		if res := c.get("/people/00000000-0000-0000-0000-000000000000"); res.status != http.StatusNotFound {
+			t.Errorf("unknown person: %d", res.status)
+		}
+	})
+}

@@ -1,0 +1,73 @@
+// Package web serves the staff interface: server-rendered pages, French and
+// English, over the same services as the JSON API and the CLI.
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/registre/registre/internal/audit"
+	"github.com/registre/registre/internal/auth"
+	"github.com/registre/registre/internal/crm"
+	"github.com/registre/registre/internal/i18n"
+	"github.com/registre/registre/internal/workspace"
+)
+
+// AuditLog lists audit entries.
+type AuditLog interface {
+	List(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
+}
+
+// Workspaces reads workspaces.
+type Workspaces interface {
+	ByID(ctx context.Context, id int64) (*workspace.Workspace, error)
+}
+
+// Server is the staff interface.
+type Server struct {
+	CRM        *crm.Service
+	Auth       *auth.Service
+	Users      auth.Store
+	Workspaces Workspaces
+	Audit      AuditLog
+	Logger     *slog.Logger
+	// SecureCookies marks cookies Secure; set when served over TLS.
+	SecureCookies bool
+	// SealKey encrypts search criteria carried in URLs.
+	SealKey []byte
+
+	pages  map[i18n.Lang]map[string]*template.Template
+	assets *assets
+}
+
+// Init parses the templates and indexes the static files. It fails when a
+// template does not parse, so that a broken page stops the server at start.
+func (s *Server) Init() error {
+	a, err := newAssets()
+	if err != nil {
+		return fmt.Errorf("static files: %w", err)
+	}
+	s.assets = a
+	s.pages = map[i18n.Lang]map[string]*template.Template{}
+	for _, lang := range i18n.Langs {
+		pages, err := parsePages(lang, a)
+		if err != nil {
+			return fmt.Errorf("templates (%s): %w", lang, err)
+		}
+		s.pages[lang] = pages
+	}
+	if len(s.SealKey) < 32 {
+		return fmt.Errorf("seal key must have 32 bytes")
+	}
+	return nil
+}
+
+// Handler returns the routes of the staff interface, with their middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	s.routes(mux)
+	return mux
+}

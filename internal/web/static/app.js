@@ -1,0 +1,36 @@
+// Registre's few behaviours, kept out of the HTML so that the Content
+// Security Policy can forbid inline scripts.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) {
+      e.preventDefault();
+    }
+  }, true);
+
+  function init(root) {
+    root.querySelectorAll("form[data-autosubmit] select").forEach(function (sel) {
+      sel.addEventListener("change", function () { sel.form.submit(); });
+    });
+    root.querySelectorAll("[data-select-on-focus]").forEach(function (el) {
+      el.addEventListener("focus", function () { el.select(); });
+    });
+    // The "counts as an interaction" box follows the kind's default until
+    // the user touches it.
+    root.querySelectorAll("select[data-counts-default]").forEach(function (sel) {
+      var box = sel.form.querySelector("input[name=counts_as_interaction]");
+      if (!box) { return; }
+      var touched = false;
+      box.addEventListener("change", function () { touched = true; });
+      function sync() {
+        if (touched) { return; }
+        var opt = sel.options[sel.selectedIndex];
+        box.checked = opt && opt.getAttribute("data-counts") === "true";
+      }
+      sel.addEventListener("change", sync);
+      sync();
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+})();
