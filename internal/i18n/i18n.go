@@ -32,10 +32,12 @@ func Parse(s string) Lang {
 // T translates msg into lang; a message missing from the catalogue is shown
 // in English rather than failing.
 func T(lang Lang, msg string) string {
+	table := english
 	if lang == FR {
-		if t, ok := french[msg]; ok {
-			return t
-		}
+		table = french
+	}
+	if t, ok := table[msg]; ok {
+		return t
 	}
 	return msg
 }
@@ -88,7 +90,7 @@ func loadParis() *time.Location {
 // Msg translates a validation message. Messages that quote the user's input
 // read "“input”: problem"; only the problem is translated.
 func Msg(lang Lang, msg string) string {
-	if t := T(lang, msg); t != msg || lang != FR {
+	if t := T(lang, msg); t != msg {
 		return t
 	}
 	if i := strings.LastIndex(msg, "\u201d: "); i >= 0 {

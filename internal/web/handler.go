@@ -47,7 +47,7 @@ func (s *Server) page(perm auth.Permission, h handlerFunc) http.HandlerFunc {
 			return
 		}
 		ctx := audit.WithActor(r.Context(), audit.Actor{Kind: audit.ActorUser, ID: si.user.PublicID, UserID: si.user.ID})
-		r = r.WithContext(withSession(ctx, si))
+		r = r.WithContext(ctx)
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 			if err := r.ParseForm(); err != nil {

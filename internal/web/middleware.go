@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
@@ -91,17 +90,4 @@ func routeOf(r *http.Request) string {
 		return r.Pattern
 	}
 	return "unmatched"
-}
-
-type ctxKey int
-
-const sessionKey ctxKey = 0
-
-func withSession(ctx context.Context, s *sessionInfo) context.Context {
-	return context.WithValue(ctx, sessionKey, s)
-}
-
-func sessionFrom(ctx context.Context) *sessionInfo {
-	s, _ := ctx.Value(sessionKey).(*sessionInfo)
-	return s
 }

@@ -11,22 +11,46 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/registre/registre/internal/sqldb"
 )
 
-// PostgresURL returns the test server's URL from REGISTRE_TEST_POSTGRES. When
-// it is unset the PostgreSQL half of a test is skipped, except in CI
-// (CI=true), where a skipped backend fails the test.
+// DefaultPostgresURL is the test server used when REGISTRE_TEST_POSTGRES is
+// unset: the local server that development machines and CI run.
+const DefaultPostgresURL = "postgres://root@127.0.0.1:5432/test?sslmode=disable"
+
+var (
+	pgOnce      sync.Once
+	pgReachable error
+)
+
+// PostgresURL returns the test server's URL (REGISTRE_TEST_POSTGRES, or
+// DefaultPostgresURL). When the server cannot be reached the PostgreSQL half
+// of a test is skipped, except in CI (CI=true), where it fails the test.
 func PostgresURL(t testing.TB) string {
 	u := os.Getenv("REGISTRE_TEST_POSTGRES")
 	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("REGISTRE_TEST_POSTGRES is not set: CI must test PostgreSQL")
+		u = DefaultPostgresURL
+	}
+	pgOnce.Do(func() {
+		db, err := sql.Open("pgx", u)
+		if err == nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			err = db.PingContext(ctx)
+			cancel()
+			db.Close()
 		}
-		t.Skip("REGISTRE_TEST_POSTGRES is not set")
+		pgReachable = err
+	})
+	if pgReachable != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("PostgreSQL at %s: %v (CI must test PostgreSQL)", u, pgReachable)
+		}
+		t.Skipf("PostgreSQL is not reachable: %v", pgReachable)
 	}
 	return u
 }
