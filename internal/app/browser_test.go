@@ -80,6 +80,10 @@ func TestBrowserPersonFlow(t *testing.T) {
 			t.Error("a call did not set the last interaction date")
 		}
 
+		// The account menu needs Bootstrap's script, which loads deferred.
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("document.readyState === 'complete'")); err != nil {
+			t.Fatal(err)
+		}
 		step("log out", chromedp.Click(css(".nav-item.dropdown > a")),
 			chromedp.WaitVisible(css(`[data-testid="logout"]`)),
 			chromedp.Click(css(`[data-testid="logout"]`)),

@@ -29,7 +29,7 @@ func TestScreenshots(t *testing.T) {
 	var first *crm.Person
 	for _, n := range [][2]string{{"Élodie", "Lefèvre"}, {"Jean", "Martin"}, {"Chloé", "Dubois"}, {"Hugo", "Bernard"}} {
 		p, err := f.crm.CreatePerson(cliCtx(), f.ws.ID, crm.PersonInput{FirstName: n[0], LastName: n[1],
-			Emails: []string{strings.ToLower(crm.Fold(n[0] + "." + n[1])) + "@example.fr"}, Phones: []string{"06 12 34 56 78"},
+			Emails: []string{strings.ToLower(crm.Fold(n[0]+"."+n[1])) + "@example.fr"}, Phones: []string{"06 12 34 56 78"},
 			JobTitle: "Gérante", OrganisationID: org.PublicID, Lifecycle: crm.Customer, Origin: crm.OriginTradeShow, OriginDetail: "Salon Vivatech 2025"})
 		if err != nil {
 			t.Fatal(err)
