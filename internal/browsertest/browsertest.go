@@ -41,6 +41,8 @@ func New(t *testing.T, timeout time.Duration) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("lang", "fr-FR"),
+		// Smooth scrolling (Bootstrap turns it on) moves elements under a click.
+		chromedp.Flag("force-prefers-reduced-motion", true),
 		chromedp.WindowSize(1366, 900),
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)

@@ -65,6 +65,10 @@ func (in OrganisationInput) Build(fields []CustomField) (*Organisation, error) {
 		v.Add("website", "must be a web address such as https://example.com")
 	}
 	checkAddress(&v, o.Address)
+	if o.Address.Region != "" {
+		// Organisations have no region column: refuse rather than drop it.
+		v.Add("region", "is not kept for organisations")
+	}
 	if p := strings.TrimSpace(in.Phone); p != "" {
 		e164, _, problem := NormalizePhone(p)
 		if problem != "" {

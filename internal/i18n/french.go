@@ -165,5 +165,5 @@ var french = map[string]string{
 	"must be text of at most 500 characters": "doit être un texte de 500 caractères au plus", "must be true or false": "doit être vrai ou faux",
 	"must look like name@example.com":         "doit ressembler à nom@exemple.fr",
 	"is not a custom field of this workspace": "n'est pas un champ de cet espace", "does not exist in this workspace": "n'existe pas dans cet espace",
-	"too many custom fields": "trop de champs personnalisés",
+	"too many custom fields": "trop de champs personnalisés", "is not kept for organisations": "n'est pas conservée pour les organisations",
 }

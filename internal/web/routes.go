@@ -39,7 +39,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /organisations/{id}/delete", s.page(auth.PermDelete, s.deleteOrganisation))
 	mux.HandleFunc("POST /organisations/{id}/activities", s.page(auth.PermWrite, s.addOrganisationActivity))
 
-	mux.HandleFunc("POST /activities/{id}/delete", s.page(auth.PermWrite, s.deleteActivity))
+	mux.HandleFunc("POST /activities/{id}/delete", s.page(auth.PermDelete, s.deleteActivity))
 
 	mux.HandleFunc("GET /audit", s.page(auth.PermAudit, s.auditLog))
 	mux.HandleFunc("GET /settings/tokens", s.page(auth.PermAdmin, s.listTokens))

@@ -1,0 +1,86 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/registre/registre/internal/auth"
+	"github.com/registre/registre/internal/errs"
+)
+
+// routes is the route table: every endpoint of the API, with the
+// permission a token's role needs on the same line. Handler registers it
+// and the tests check it against the OpenAPI document, both ways.
+func (a *API) routes() []route {
+	return []route{
+		{"GET /api/openapi.json", public, a.openAPI},
+
+		{"GET /api/v1/people", auth.PermRead, a.listPeople},
+		{"POST /api/v1/people/search", auth.PermRead, a.searchPeople},
+		{"POST /api/v1/people", auth.PermWrite, a.createPerson},
+		{"GET /api/v1/people/{id}", auth.PermRead, a.getPerson},
+		{"PUT /api/v1/people/{id}", auth.PermWrite, a.replacePerson},
+		{"PATCH /api/v1/people/{id}", auth.PermWrite, a.patchPerson},
+		{"DELETE /api/v1/people/{id}", auth.PermDelete, a.deletePerson},
+		{"GET /api/v1/people/{id}/activities", auth.PermRead, a.listPersonActivities},
+
+		{"GET /api/v1/organisations", auth.PermRead, a.listOrganisations},
+		{"POST /api/v1/organisations/search", auth.PermRead, a.searchOrganisations},
+		{"POST /api/v1/organisations", auth.PermWrite, a.createOrganisation},
+		{"GET /api/v1/organisations/{id}", auth.PermRead, a.getOrganisation},
+		{"PUT /api/v1/organisations/{id}", auth.PermWrite, a.replaceOrganisation},
+		{"PATCH /api/v1/organisations/{id}", auth.PermWrite, a.patchOrganisation},
+		{"DELETE /api/v1/organisations/{id}", auth.PermDelete, a.deleteOrganisation},
+		{"GET /api/v1/organisations/{id}/activities", auth.PermRead, a.listOrganisationActivities},
+
+		{"POST /api/v1/activities", auth.PermWrite, a.createActivity},
+		{"GET /api/v1/activities/{id}", auth.PermRead, a.getActivity},
+		{"DELETE /api/v1/activities/{id}", auth.PermDelete, a.deleteActivity},
+	}
+}
+
+// route is one line of the route table: a method pattern, the permission a
+// token's role needs, and the handler.
+type route struct {
+	pattern string
+	perm    auth.Permission
+	handle  handlerFunc
+}
+
+// public marks the routes that need no token (the OpenAPI document).
+const public auth.Permission = ""
+
+// Handler returns the handler of every path under /api/. Unknown paths
+// answer a JSON 404 and known paths called with another method a JSON 405,
+// so that clients always get the error document.
+func (a *API) Handler() http.Handler {
+	mux := http.NewServeMux()
+	methods := map[string][]string{} // path pattern → methods, for 405s
+	paths := http.NewServeMux()      // the same paths without methods
+	for _, rt := range a.routes() {
+		mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) { a.serve(w, r, rt.perm, rt.handle) })
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		if methods[path] == nil {
+			paths.HandleFunc(path, http.NotFound)
+		}
+		methods[path] = append(methods[path], method)
+	}
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) { a.serve(w, r, public, noRoute(paths, methods)) })
+	return mux
+}
+
+// noRoute answers requests that match no route: 405 with the Allow header
+// when the path exists with other methods, 404 otherwise.
+func noRoute(paths *http.ServeMux, methods map[string][]string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, _ *caller) error {
+		_, path := paths.Handler(r)
+		if path == "" {
+			return errs.Errorf(errs.NotFound, "There is no API endpoint at this path.")
+		}
+		allowed := slices.Sorted(slices.Values(methods[path]))
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		return withStatus(http.StatusMethodNotAllowed, errs.Errorf(errs.Invalid,
+			"Method %s is not allowed here; use %s.", r.Method, strings.Join(allowed, " or ")))
+	}
+}
