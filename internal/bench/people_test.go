@@ -109,7 +109,7 @@ func BenchmarkSearchNamePrefix(b *testing.B) {
 			last := []rune(crm.Fold(sample[i%len(sample)].last))
 			prefix := string(last[:min(4, len(last))])
 			if listPage(b, svc, d.ws.ID, crm.PeopleFilter{Query: prefix, Limit: 50}) < 1 {
-				b.Fatal(fmt.Sprintf("nothing for %q", prefix))
+				b.Fatalf("nothing for %q", prefix)
 			}
 			i++
 		}

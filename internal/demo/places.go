@@ -96,8 +96,7 @@ type euCountry struct {
 	femaleLast      []string // filled at start-up from last
 	cities          []city
 	streets         []string
-	numberFirst     bool   // "12 Main street" rather than "Main street 12"
-	numberSep       string // between street and number when the number comes last
+	numberSep       string // between street and number: other countries write the number last
 	mobilePrefixes  []string
 	mobileDigits    []int // digits after each prefix
 	companySuffixes []string
