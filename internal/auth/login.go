@@ -47,6 +47,11 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP, preferre
 		}
 		return "", nil, ErrBadLogin
 	}
+	// A success forgets the failures for this email (not for the address,
+	// which others may share with a guesser).
+	if err := s.Store.ClearLoginFailures(ctx, keys[0]); err != nil {
+		return "", nil, err
+	}
 	ms, err := s.Store.Memberships(ctx, u.ID)
 	if err != nil {
 		return "", nil, err

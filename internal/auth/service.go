@@ -38,6 +38,7 @@ type Store interface {
 	// database, so the limit holds across processes sharing it.
 	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
 	LoginFailures(ctx context.Context, key string, since time.Time) (int, error)
+	ClearLoginFailures(ctx context.Context, key string) error
 }
 
 // Member is a user as seen from a workspace.

@@ -192,3 +192,9 @@ func (s AuthStore) LoginFailures(ctx context.Context, key string, since time.Tim
 	err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM login_attempts WHERE key = $1 AND at >= $2`, key, since.UnixMicro()).Scan(&n)
 	return n, err
 }
+
+// ClearLoginFailures forgets the failures for key.
+func (s AuthStore) ClearLoginFailures(ctx context.Context, key string) error {
+	_, err := s.DB.Exec(ctx, `DELETE FROM login_attempts WHERE key = $1`, key)
+	return err
+}

@@ -23,10 +23,11 @@ import (
 // fixture is a staff interface on a fresh database with one workspace and
 // one admin, served by httptest.
 type fixture struct {
-	db  *sqldb.DB
-	srv *httptest.Server
-	crm *crm.Service
-	ws  *workspace.Workspace
+	db     *sqldb.DB
+	server *web.Server
+	srv    *httptest.Server
+	crm    *crm.Service
+	ws     *workspace.Workspace
 }
 
 const adminEmail, adminPassword = "admin@example.com", "correct horse battery"
@@ -50,9 +51,13 @@ func newFixture(t *testing.T, db *sqldb.DB) *fixture {
 	if err := s.Init(); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(web.RequestID(s.Handler()))
-	t.Cleanup(srv.Close)
-	return &fixture{db: db, srv: srv, crm: svc, ws: ws}
+	f := &fixture{db: db, server: s, crm: svc, ws: ws}
+	// The logger is read per request, so a test may swap it after start.
+	f.srv = httptest.NewServer(web.RequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		web.AccessLog(f.server.Logger, s.Handler()).ServeHTTP(w, r)
+	})))
+	t.Cleanup(f.srv.Close)
+	return f
 }
 
 func addUser(t *testing.T, svc *auth.Service, workspaceID int64, email string, role auth.Role) *auth.User {
