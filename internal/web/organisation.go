@@ -21,6 +21,7 @@ type orgListData struct {
 
 type orgPageData struct {
 	Org        *crm.Organisation
+	Fields     []crm.CustomField
 	People     []crm.Person
 	MorePeople bool
 	Activities []crm.Activity
@@ -31,6 +32,7 @@ type orgPageData struct {
 type orgFormData struct {
 	Org      *crm.Organisation
 	Form     orgForm
+	Fields   []crm.CustomField
 	Members  []auth.Member
 	Statuses []crm.OrgStatus
 	Kinds    []crm.Audience
@@ -40,6 +42,7 @@ type orgFormData struct {
 type orgForm struct {
 	Name, Kind, Status, RegistrationNumber, Website, Phone string
 	Line1, Line2, PostalCode, City, Country, Owner         string
+	Custom                                                 map[string]string
 }
 
 func (s *Server) listOrganisations(w http.ResponseWriter, r *http.Request, si *sessionInfo) error {
@@ -151,8 +154,12 @@ func (s *Server) showOrganisation(w http.ResponseWriter, r *http.Request, si *se
 	if err != nil {
 		return err
 	}
+	fields, err := s.CRM.Store.CustomFields(r.Context(), si.workspace.ID)
+	if err != nil {
+		return err
+	}
 	v := s.newView(r, si, o.Name, "organisations")
 	v.Flash = s.takeFlash(w, r)
-	v.Data = orgPageData{Org: o, People: people.People, MorePeople: people.HasNext, Activities: acts, Kinds: crm.ActivityKinds, Now: time.Now()}
+	v.Data = orgPageData{Org: o, Fields: entityFields(fields, crm.EntityOrganisation), People: people.People, MorePeople: people.HasNext, Activities: acts, Kinds: crm.ActivityKinds, Now: time.Now()}
 	return s.render(w, r, http.StatusOK, "organisation", v)
 }

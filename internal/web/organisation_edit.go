@@ -16,24 +16,41 @@ func formFromOrg(o *crm.Organisation) orgForm {
 	if o.OwnerUserID != 0 {
 		f.Owner = itoa(o.OwnerUserID)
 	}
+	f.Custom = map[string]string{}
+	for k, v := range o.Custom {
+		f.Custom[k] = customString(v)
+	}
 	return f
 }
 
-func readOrgForm(r *http.Request) orgForm {
+func readOrgForm(r *http.Request, fields []crm.CustomField) orgForm {
 	g := r.PostFormValue
-	return orgForm{Name: g("name"), Kind: g("kind"), Status: g("status"), RegistrationNumber: g("registration_number"),
+	f := orgForm{Name: g("name"), Kind: g("kind"), Status: g("status"), RegistrationNumber: g("registration_number"),
 		Website: g("website"), Phone: g("phone"), Line1: g("address_line1"), Line2: g("address_line2"),
-		PostalCode: g("postal_code"), City: g("city"), Country: g("country"), Owner: g("owner")}
+		PostalCode: g("postal_code"), City: g("city"), Country: g("country"), Owner: g("owner"), Custom: map[string]string{}}
+	for _, cf := range entityFields(fields, crm.EntityOrganisation) {
+		f.Custom[cf.Key] = g("custom." + cf.Key)
+	}
+	return f
 }
 
 func (f orgForm) input() crm.OrganisationInput {
-	return crm.OrganisationInput{Name: f.Name, Kind: crm.Audience(f.Kind), Status: crm.OrgStatus(f.Status),
+	in := crm.OrganisationInput{Name: f.Name, Kind: crm.Audience(f.Kind), Status: crm.OrgStatus(f.Status),
 		RegistrationNumber: f.RegistrationNumber, Website: f.Website, Phone: f.Phone, OwnerUserID: atoi(f.Owner),
-		Address: crm.Address{Line1: f.Line1, Line2: f.Line2, PostalCode: f.PostalCode, City: f.City, Country: f.Country}}
+		Address: crm.Address{Line1: f.Line1, Line2: f.Line2, PostalCode: f.PostalCode, City: f.City, Country: f.Country},
+		Custom: map[string]any{}}
+	for k, v := range f.Custom {
+		in.Custom[k] = v
+	}
+	return in
 }
 
 func (s *Server) orgFormView(r *http.Request, si *sessionInfo, o *crm.Organisation, f orgForm) (*view, error) {
 	members, err := s.Users.Members(r.Context(), si.workspace.ID)
+	if err != nil {
+		return nil, err
+	}
+	fields, err := s.CRM.Store.CustomFields(r.Context(), si.workspace.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +59,7 @@ func (s *Server) orgFormView(r *http.Request, si *sessionInfo, o *crm.Organisati
 		title, action = "Edit organisation", "/organisations/"+o.PublicID
 	}
 	v := s.newView(r, si, title, "organisations")
-	v.Data = &orgFormData{Org: o, Form: f, Members: members, Statuses: crm.OrgStatuses, Kinds: crm.Audiences, Action: action}
+	v.Data = &orgFormData{Org: o, Form: f, Members: members, Fields: entityFields(fields, crm.EntityOrganisation), Statuses: crm.OrgStatuses, Kinds: crm.Audiences, Action: action}
 	return v, nil
 }
 
@@ -55,7 +72,11 @@ func (s *Server) newOrganisation(w http.ResponseWriter, r *http.Request, si *ses
 }
 
 func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request, si *sessionInfo) error {
-	f := readOrgForm(r)
+	fields, err := s.CRM.Store.CustomFields(r.Context(), si.workspace.ID)
+	if err != nil {
+		return err
+	}
+	f := readOrgForm(r, fields)
 	o, err := s.CRM.CreateOrganisation(r.Context(), si.workspace.ID, f.input())
 	if err != nil {
 		v, verr := s.orgFormView(r, si, nil, f)
@@ -82,7 +103,11 @@ func (s *Server) editOrganisation(w http.ResponseWriter, r *http.Request, si *se
 }
 
 func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request, si *sessionInfo) error {
-	f := readOrgForm(r)
+	fields, err := s.CRM.Store.CustomFields(r.Context(), si.workspace.ID)
+	if err != nil {
+		return err
+	}
+	f := readOrgForm(r, fields)
 	o, err := s.CRM.UpdateOrganisation(r.Context(), si.workspace.ID, r.PathValue("id"), f.input())
 	if err != nil {
 		old, gerr := s.CRM.Store.Organisation(r.Context(), si.workspace.ID, r.PathValue("id"))

@@ -93,3 +93,36 @@ func TestEveryPageRenders(t *testing.T) {
 		}
 	})
 }
+
+func TestCustomFields(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := newFixture(t, db)
+		c := f.login(t, adminEmail)
+		c.get("/settings/fields")
+		for _, form := range []url.Values{
+			{"entity": {"person"}, "key": {"plan"}, "label": {"Formule"}, "kind": {"select"}, "options": {"free\npro"}},
+			{"entity": {"organisation"}, "key": {"employees"}, "label": {"Effectif"}, "kind": {"number"}},
+		} {
+			if res := c.post("/settings/fields", form); res.status != http.StatusOK || !strings.Contains(res.body, form.Get("label")) {
+				t.Fatalf("add field %s: %d", form.Get("key"), res.status)
+			}
+		}
+		if res := c.post("/settings/fields", url.Values{"entity": {"person"}, "key": {"Bad Key"}, "label": {""}, "kind": {"text"}}); res.status != http.StatusUnprocessableEntity {
+			t.Errorf("bad field: %d", res.status)
+		}
+		res := c.post("/organisations", url.Values{"name": {"Atelier"}, "custom.employees": {"12"}})
+		if !strings.Contains(res.body, "Effectif") || !strings.Contains(res.body, ">12<") {
+			t.Errorf("organisation custom field not shown")
+		}
+		if res := c.post("/organisations", url.Values{"name": {"Atelier 2"}, "custom.employees": {"many"}}); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "must be a number") {
+			t.Errorf("bad organisation custom value: %d", res.status)
+		}
+		res = c.post("/people", url.Values{"last_name": {"Martin"}, "custom.plan": {"pro"}})
+		if !strings.Contains(res.body, "Formule") || !strings.Contains(res.body, ">pro<") {
+			t.Errorf("person custom field not shown")
+		}
+		if res := c.post("/people", url.Values{"last_name": {"Martin"}, "custom.plan": {"gold"}}); res.status != http.StatusUnprocessableEntity {
+			t.Errorf("bad person custom value: %d", res.status)
+		}
+	})
+}

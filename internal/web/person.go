@@ -137,10 +137,13 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, si *sessionI
 	return s.render(w, r, http.StatusOK, "person", v)
 }
 
-func personFields(all []crm.CustomField) []crm.CustomField {
+func personFields(all []crm.CustomField) []crm.CustomField { return entityFields(all, crm.EntityPerson) }
+
+// entityFields keeps the custom fields of one entity.
+func entityFields(all []crm.CustomField, e crm.Entity) []crm.CustomField {
 	var out []crm.CustomField
 	for _, f := range all {
-		if f.Entity == crm.EntityPerson {
+		if f.Entity == e {
 			out = append(out, f)
 		}
 	}
