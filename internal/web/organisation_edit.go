@@ -38,7 +38,7 @@ func (f orgForm) input() crm.OrganisationInput {
 	in := crm.OrganisationInput{Name: f.Name, Kind: crm.Audience(f.Kind), Status: crm.OrgStatus(f.Status),
 		RegistrationNumber: f.RegistrationNumber, Website: f.Website, Phone: f.Phone, OwnerUserID: atoi(f.Owner),
 		Address: crm.Address{Line1: f.Line1, Line2: f.Line2, PostalCode: f.PostalCode, City: f.City, Country: f.Country},
-		Custom: map[string]any{}}
+		Custom:  map[string]any{}}
 	for k, v := range f.Custom {
 		in.Custom[k] = v
 	}

@@ -137,7 +137,9 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, si *sessionI
 	return s.render(w, r, http.StatusOK, "person", v)
 }
 
-func personFields(all []crm.CustomField) []crm.CustomField { return entityFields(all, crm.EntityPerson) }
+func personFields(all []crm.CustomField) []crm.CustomField {
+	return entityFields(all, crm.EntityPerson)
+}
 
 // entityFields keeps the custom fields of one entity.
 func entityFields(all []crm.CustomField, e crm.Entity) []crm.CustomField {
