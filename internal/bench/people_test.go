@@ -26,7 +26,7 @@ func listPage(b *testing.B, svc *crm.Service, ws int64, f crm.PeopleFilter) int 
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := svc.CountPeople(benchCtx(), ws, f); err != nil {
+	if _, err := svc.CountPeople(benchCtx(), ws, f, 10000); err != nil {
 		b.Fatal(err)
 	}
 	return len(page.People)

@@ -124,9 +124,10 @@ func (s *Service) People(ctx context.Context, workspaceID int64, f PeopleFilter)
 	return page, s.Audit.Record(ctx, audit.NewEntry(ctx, workspaceID, "person.list", "person", "", detail))
 }
 
-// CountPeople counts the people matching f (pagination fields are ignored).
-func (s *Service) CountPeople(ctx context.Context, workspaceID int64, f PeopleFilter) (int, error) {
-	return s.Store.CountPeople(ctx, workspaceID, f)
+// CountPeople counts the people matching f (pagination fields are
+// ignored), up to max+1 when max is positive.
+func (s *Service) CountPeople(ctx context.Context, workspaceID int64, f PeopleFilter, max int) (int, error) {
+	return s.Store.CountPeople(ctx, workspaceID, f, max)
 }
 
 func changedPersonFields(a, b *Person) []string {

@@ -76,7 +76,9 @@ type Store interface {
 	DeletePerson(ctx context.Context, workspaceID int64, publicID string, e audit.Entry) error
 	Person(ctx context.Context, workspaceID int64, publicID string) (*Person, error)
 	People(ctx context.Context, workspaceID int64, f PeopleFilter) (*PeoplePage, error)
-	CountPeople(ctx context.Context, workspaceID int64, f PeopleFilter) (int, error)
+	// CountPeople counts the people matching f, stopping at max+1 when max
+	// is positive: an exact count of a million rows costs more than a page.
+	CountPeople(ctx context.Context, workspaceID int64, f PeopleFilter, max int) (int, error)
 
 	CreateOrganisation(ctx context.Context, o *Organisation, e audit.Entry) error
 	UpdateOrganisation(ctx context.Context, o *Organisation, e audit.Entry) error

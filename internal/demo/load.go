@@ -81,6 +81,10 @@ func Load(ctx context.Context, db *sqldb.DB, workspaceID int64, opt Options) (St
 	if err == nil {
 		err = updateOrgInteractions(ctx, db, workspaceID, st.orgIDs)
 	}
+	if err == nil && opt.People >= SparseAbove {
+		// Plans chosen on the sizes before the load would be poor ones.
+		err = db.Analyze(ctx)
+	}
 	bar.finish()
 	st.Stats.Elapsed = time.Since(start)
 	return st.Stats, err

@@ -26,7 +26,7 @@ var french = map[string]string{
 	// People list
 	"Search": "Rechercher", "Name, email or phone": "Nom, e-mail ou téléphone", "Stage": "Étape", "All": "Tous",
 	"Audience": "Cible", "Sort by": "Trier par", "Name": "Nom", "Date created": "Date de création",
-	"Last interaction": "Dernière interaction", "Order": "Ordre", "Clear": "Effacer", "%d people": "%d personnes",
+	"Last interaction": "Dernière interaction", "Order": "Ordre", "Clear": "Effacer", "%s people": "%s personnes", "more than %s people": "plus de %s personnes",
 	"Email": "E-mail", "Phone": "Téléphone", "Organisation": "Organisation", "No one matches": "Personne ne correspond",
 	"Change the search or the filters, or add a person.": "Modifiez la recherche ou les filtres, ou ajoutez une personne.",
 

@@ -99,3 +99,26 @@ func Msg(lang Lang, msg string) string {
 	}
 	return msg
 }
+
+// Number formats an integer with the language's digit grouping:
+// "1 000 000" (narrow no-break spaces) in French, "1,000,000" in English.
+func Number(lang Lang, n int) string {
+	sep := ","
+	if lang == FR {
+		sep = "\u202f"
+	}
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

@@ -59,3 +59,15 @@ func TestMsgTranslatesQuotedProblems(t *testing.T) {
 		t.Errorf("Msg = %q, want %q", got, want)
 	}
 }
+
+func TestNumber(t *testing.T) {
+	if got := Number(FR, 1234567); got != "1\u202f234\u202f567" {
+		t.Errorf("FR = %q", got)
+	}
+	if got := Number(EN, -1234); got != "-1,234" {
+		t.Errorf("EN = %q", got)
+	}
+	if got := Number(EN, 999); got != "999" {
+		t.Errorf("EN = %q", got)
+	}
+}

@@ -202,3 +202,10 @@ func isUniqueViolation(err error) bool {
 	}
 	return pgCode(err) == "23505"
 }
+
+// Analyze refreshes the query planner's statistics; bulk loads call it so
+// that the first queries after them are planned on the new sizes.
+func (db *DB) Analyze(ctx context.Context) error {
+	_, err := db.write.ExecContext(ctx, "ANALYZE")
+	return err
+}

@@ -244,9 +244,11 @@ func (s CRMStore) DeletePerson(ctx context.Context, workspaceID int64, publicID 
 }
 
 // searchCondition adds to b the condition for a free-text search: an email
-// (prefix) when q has an @, a phone number when q is mostly digits, else a
-// name prefix on "last first" or "first last".
-func searchCondition(b *builder, workspaceArg string, q string) {
+// (prefix) when q has an @, a phone number when q is mostly digits. A name
+// prefix, on "last first" or "first last", is returned as its two
+// alternatives instead: People runs them as two ordered index scans, which
+// an OR would turn into a sort of every match.
+func searchCondition(b *builder, workspaceArg string, q string) (nameAlternatives []string) {
 	q = strings.TrimSpace(q)
 	switch {
 	case strings.Contains(q, "@"):
@@ -258,9 +260,13 @@ func searchCondition(b *builder, workspaceArg string, q string) {
 			rangeCond("e164", b, phonePrefix(q)) + `)`)
 	default:
 		f := crm.Fold(q)
-		b.and(`((p.sort_key >= ` + b.arg(f) + ` AND p.sort_key < ` + b.arg(crm.PrefixUpper(f)) +
-			`) OR (p.alt_key >= ` + b.arg(f) + ` AND p.alt_key < ` + b.arg(crm.PrefixUpper(f)) + `))`)
+		lo, hi := b.arg(f), b.arg(crm.PrefixUpper(f))
+		return []string{
+			"p.sort_key >= " + lo + " AND p.sort_key < " + hi,
+			"p.alt_key >= " + lo + " AND p.alt_key < " + hi,
+		}
 	}
+	return nil
 }
 
 func rangeCond(col string, b *builder, prefix string) string {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/errs"
@@ -22,12 +24,14 @@ var peopleSorts = map[crm.PeopleSort]sortSpec{
 	crm.SortLastInteraction: {"COALESCE(p.last_interaction_at, -1)"},
 }
 
-func peopleWhere(workspaceID int64, f crm.PeopleFilter) *builder {
-	b := &builder{}
+// peopleWhere builds the conditions of f. A name search comes back apart,
+// as alternatives any of which a person must match.
+func peopleWhere(workspaceID int64, f crm.PeopleFilter) (b *builder, names []string) {
+	b = &builder{}
 	ws := b.arg(workspaceID)
 	b.and("p.workspace_id = " + ws)
 	if f.Query != "" {
-		searchCondition(b, ws, f.Query)
+		names = searchCondition(b, ws, f.Query)
 	}
 	if f.Lifecycle != "" {
 		b.and("p.lifecycle = " + b.arg(string(f.Lifecycle)))
@@ -41,7 +45,7 @@ func peopleWhere(workspaceID int64, f crm.PeopleFilter) *builder {
 	if f.OwnerUserID != 0 {
 		b.and("p.owner_user_id = " + b.arg(f.OwnerUserID))
 	}
-	return b
+	return b, names
 }
 
 // People returns one page of people in keyset order.
@@ -50,7 +54,7 @@ func (s CRMStore) People(ctx context.Context, workspaceID int64, f crm.PeopleFil
 	if !ok {
 		spec = peopleSorts[crm.SortName]
 	}
-	b := peopleWhere(workspaceID, f)
+	b, names := peopleWhere(workspaceID, f)
 	backwards := f.Before != "" && f.After == ""
 	cursor := f.After
 	if backwards {
@@ -71,8 +75,18 @@ func (s CRMStore) People(ctx context.Context, workspaceID int64, f crm.PeopleFil
 	if f.Desc != backwards {
 		dir = "DESC"
 	}
-	q := `SELECT ` + personColumns + personFrom + b.whereSQL() +
-		` ORDER BY ` + spec.expr + ` ` + dir + `, p.id ` + dir + ` LIMIT ` + b.arg(f.Limit+1)
+	limit := b.arg(f.Limit + 1)
+	order := ` ORDER BY ` + spec.expr + ` ` + dir + `, p.id ` + dir + ` LIMIT ` + limit
+	q := `SELECT ` + personColumns + personFrom + b.whereSQL() + order
+	if len(names) > 0 {
+		// Each alternative yields its first page from an index; the page is
+		// the first rows of their union.
+		var branches []string
+		for i, cond := range names {
+			branches = append(branches, `SELECT id FROM (SELECT p.id FROM people p`+b.whereSQL()+` AND `+cond+order+`) b`+itoa(i))
+		}
+		q = `SELECT ` + personColumns + personFrom + ` WHERE p.id IN (` + strings.Join(branches, ` UNION `) + `)` + order
+	}
 	rows, err := s.DB.Query(ctx, q, b.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list people: %w", err)
@@ -122,11 +136,18 @@ func (s CRMStore) cursorKey(ctx context.Context, workspaceID int64, spec sortSpe
 	return key, id, nil
 }
 
-// CountPeople counts the people matching f.
-func (s CRMStore) CountPeople(ctx context.Context, workspaceID int64, f crm.PeopleFilter) (int, error) {
-	b := peopleWhere(workspaceID, f)
+// CountPeople counts the people matching f, up to max+1 when max > 0.
+func (s CRMStore) CountPeople(ctx context.Context, workspaceID int64, f crm.PeopleFilter, max int) (int, error) {
+	b, names := peopleWhere(workspaceID, f)
+	if len(names) > 0 {
+		b.and("((" + strings.Join(names, ") OR (") + "))")
+	}
+	q := `SELECT COUNT(*) FROM people p` + b.whereSQL()
+	if max > 0 {
+		q = `SELECT COUNT(*) FROM (SELECT 1 FROM people p` + b.whereSQL() + ` LIMIT ` + b.arg(max+1) + `) capped`
+	}
 	var n int
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM people p`+b.whereSQL(), b.args...).Scan(&n); err != nil {
+	if err := s.DB.QueryRow(ctx, q, b.args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count people: %w", err)
 	}
 	return n, nil
@@ -137,3 +158,5 @@ func reverse[T any](s []T) {
 		s[i], s[j] = s[j], s[i]
 	}
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }

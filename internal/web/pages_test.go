@@ -48,7 +48,7 @@ func TestPersonFlow(t *testing.T) {
 				}
 			})
 		}
-		n, _ := f.crm.CountPeople(cliCtx(), f.ws.ID, crm.PeopleFilter{})
+		n, _ := f.crm.CountPeople(cliCtx(), f.ws.ID, crm.PeopleFilter{}, 0)
 		if n != 1 {
 			t.Fatalf("%d people after refused forms, want 1", n)
 		}

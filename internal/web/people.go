@@ -18,10 +18,15 @@ type peopleSearch struct {
 	Sealed    string
 }
 
+// countCap bounds the count shown above the list ("more than 10,000"):
+// the exact count of a million people costs more than the page itself.
+const countCap = 10000
+
 type peopleListData struct {
 	Search     peopleSearch
 	People     []crm.Person
 	Total      int
+	More       bool
 	NextURL    string
 	PrevURL    string
 	Lifecycles []crm.Lifecycle
@@ -83,11 +88,12 @@ func (s *Server) listPeople(w http.ResponseWriter, r *http.Request, si *sessionI
 	if err != nil {
 		return err
 	}
-	total, err := s.CRM.CountPeople(r.Context(), si.workspace.ID, f)
+	total, err := s.CRM.CountPeople(r.Context(), si.workspace.ID, f, countCap)
 	if err != nil {
 		return err
 	}
-	d := peopleListData{Search: ps, People: page.People, Total: total, Lifecycles: crm.Lifecycles, Audiences: crm.Audiences}
+	d := peopleListData{Search: ps, People: page.People, Total: min(total, countCap), More: total > countCap,
+		Lifecycles: crm.Lifecycles, Audiences: crm.Audiences}
 	if page.HasNext && len(page.People) > 0 {
 		d.NextURL = ps.url("after", page.People[len(page.People)-1].PublicID)
 	}

@@ -83,6 +83,7 @@ func templateFuncs(lang i18n.Lang, a *assets) template.FuncMap {
 		"asset":    a.URL,
 		"icon":     func(name string) template.HTML { return iconHTML(a, name) },
 		"date":     func(t time.Time) string { return i18n.Date(lang, t) },
+		"num":      func(n int) string { return i18n.Number(lang, n) },
 		"datetime": func(t time.Time) string { return i18n.DateTime(lang, t) },
 		"isoDate": func(t time.Time) string {
 			if t.IsZero() {

@@ -141,7 +141,9 @@ CREATE TABLE people (
     updated_at          BIGINT NOT NULL
 );
 CREATE INDEX people_sort ON people (workspace_id, sort_key, id);
-CREATE INDEX people_alt ON people (workspace_id, alt_key);
+-- sort_key is in the index so that a first-name search sorted by name
+-- reads no table rows.
+CREATE INDEX people_alt ON people (workspace_id, alt_key, sort_key);
 CREATE INDEX people_created ON people (workspace_id, created_at, id);
 CREATE INDEX people_last_interaction ON people (workspace_id, last_interaction_at, id);
 CREATE INDEX people_last_interaction_sort ON people (workspace_id, COALESCE(last_interaction_at, -1), id);
