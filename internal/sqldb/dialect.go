@@ -12,11 +12,16 @@ import (
 type dialect interface {
 	rebind(query string) string
 	retryable(err error) bool
+	// forUpdate locks the rows a SELECT reads until the transaction ends
+	// (PostgreSQL); SQLite's single writer needs no lock.
+	forUpdate() string
 }
 
 type postgresDialect struct{}
 
 func (postgresDialect) rebind(q string) string { return q }
+
+func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
 
 func (postgresDialect) retryable(err error) bool {
 	switch pgCode(err) {
@@ -35,6 +40,8 @@ func pgCode(err error) string {
 }
 
 type sqliteDialect struct{}
+
+func (sqliteDialect) forUpdate() string { return "" }
 
 // rebind turns $N into ?N. SQLite reads "$1" as a named parameter numbered by
 // first appearance, which would silently swap arguments in a query that

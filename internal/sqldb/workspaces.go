@@ -23,8 +23,12 @@ func (s WorkspaceStore) Create(ctx context.Context, w *workspace.Workspace) erro
 	}
 	w.PublicID, w.CreatedAt = uuid.NewString(), time.Now().UTC()
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
-		return tx.QueryRow(ctx, `INSERT INTO workspaces (public_id, slug, name, locale, created_at)
+		err := tx.QueryRow(ctx, `INSERT INTO workspaces (public_id, slug, name, locale, created_at)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`, w.PublicID, w.Slug, w.Name, w.Locale, w.CreatedAt.UnixMicro()).Scan(&w.ID)
+		if err != nil {
+			return err
+		}
+		return insertDefaultPurposes(ctx, tx, w.ID, w.CreatedAt)
 	})
 	if isUniqueViolation(err) {
 		return &errs.Error{Code: errs.Conflict, Message: "A workspace with this slug already exists.",

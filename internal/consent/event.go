@@ -1,0 +1,196 @@
+package consent
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/registre/registre/internal/errs"
+)
+
+// SourceKind says where a consent event came from.
+type SourceKind string
+
+// Source kinds.
+const (
+	SourceStaff    SourceKind = "staff"    // a staff user in the interface
+	SourceForm     SourceKind = "form"     // a web form (with its version)
+	SourceLink     SourceKind = "link"     // a link in a message (double opt-in, unsubscribe)
+	SourcePortal   SourceKind = "portal"   // the privacy portal or preference centre
+	SourceImport   SourceKind = "import"   // an import batch
+	SourceAPI      SourceKind = "api"      // an API client
+	SourceBulk     SourceKind = "bulk"     // a bulk action on a segment
+	SourceCampaign SourceKind = "campaign" // a campaign message (re-opt-in, bounce)
+	SourceSystem   SourceKind = "system"   // the system itself (bounce handling, sweeps)
+)
+
+// SourceKinds lists the source kinds.
+var SourceKinds = []SourceKind{SourceStaff, SourceForm, SourceLink, SourcePortal, SourceImport, SourceAPI, SourceBulk, SourceCampaign, SourceSystem}
+
+// LegalBasis is the GDPR Art. 6 basis of a processing.
+type LegalBasis string
+
+// Legal bases.
+const (
+	BasisConsent            LegalBasis = "consent"
+	BasisContract           LegalBasis = "contract"
+	BasisLegalObligation    LegalBasis = "legal_obligation"
+	BasisLegitimateInterest LegalBasis = "legitimate_interest"
+	BasisVitalInterest      LegalBasis = "vital_interest"
+	BasisPublicTask         LegalBasis = "public_task"
+)
+
+// LegalBases lists the bases.
+var LegalBases = []LegalBasis{BasisConsent, BasisContract, BasisLegalObligation, BasisLegitimateInterest, BasisVitalInterest, BasisPublicTask}
+
+// Event is one line of the consent ledger. Events are never changed: the
+// current state is their projection.
+type Event struct {
+	ID             int64
+	WorkspaceID    int64
+	Seq            int64 // position in the workspace's chain, from 1
+	At             time.Time
+	PersonID       int64
+	PersonPublicID string
+	Purpose        string // purpose key, for request/confirm/grant/withdraw
+	Flag           Flag   // for set/clear
+	Action         Action
+	ActorKind      string // user, api_token, person, cli, system
+	ActorID        string
+	LegalBasis     LegalBasis
+	// The proof.
+	SourceKind    SourceKind
+	SourceID      string // form, campaign, import batch, bulk action… id
+	SourceVersion string // the form version shown
+	Wording       string // the exact text shown to the person
+	WordingSHA256 string
+	PageURL       string
+	IP            string
+	UserAgent     string
+	Note          string // staff justification
+	// The chain.
+	PrevHash string
+	Hash     string
+	// PIIDigest is the SHA-256 of the personal fields (IP, user agent, page,
+	// note). The chain hashes the digest, not the fields, so that erasure can
+	// pseudonymise them and the chain still verifies.
+	PIIDigest     string
+	Pseudonymised bool
+}
+
+// Limits on proof fields.
+const (
+	maxWording = 10000
+	maxField   = 2000
+)
+
+// Validate checks an event before it is appended; the error is an Invalid
+// *errs.Error naming each field.
+func (e *Event) Validate() error {
+	var v errs.Validation
+	switch e.Action {
+	case Request, Confirm, Grant, Withdraw:
+		if e.Purpose == "" {
+			v.Add("purpose", "is required for this action")
+		}
+		if e.Flag != "" {
+			v.Add("flag", "must be empty for a consent action")
+		}
+	case Set, Clear:
+		if !validFlag(e.Flag) {
+			v.Add("flag", "is not a known flag")
+		}
+		if e.Purpose != "" {
+			v.Add("purpose", "must be empty for a flag action")
+		}
+	default:
+		v.Add("action", "must be request, confirm, grant, withdraw, set or clear")
+	}
+	if !oneOf(e.SourceKind, SourceKinds) {
+		v.Add("source_kind", "is not a known source")
+	}
+	if e.LegalBasis != "" && !oneOf(e.LegalBasis, LegalBases) {
+		v.Add("legal_basis", "is not a known legal basis")
+	}
+	if (e.Action == Grant || e.Action == Confirm) && e.LegalBasis == "" {
+		e.LegalBasis = BasisConsent
+	}
+	for field, s := range map[string]string{"source_id": e.SourceID, "source_version": e.SourceVersion, "page_url": e.PageURL,
+		"ip": e.IP, "user_agent": e.UserAgent, "note": e.Note} {
+		if len(s) > maxField || !utf8.ValidString(s) {
+			v.Add(field, "is too long or not valid UTF-8 text")
+		}
+	}
+	if len(e.Wording) > maxWording || !utf8.ValidString(e.Wording) {
+		v.Add("wording", "is too long or not valid UTF-8 text")
+	}
+	if e.SourceKind == SourceStaff && e.Action == Grant && strings.TrimSpace(e.Note) == "" {
+		v.Add("note", "say how the person gave their consent: consent must come from the person")
+	}
+	return v.Err()
+}
+
+func validFlag(f Flag) bool { return oneOf(f, Flags) }
+
+func oneOf[T ~string](v T, all []T) bool {
+	for _, a := range all {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}
+
+// Seal fills the digests and the chain hash of e after prev.
+func (e *Event) Seal(prevHash string) {
+	if e.Wording != "" {
+		e.WordingSHA256 = sha256Hex(e.Wording)
+	}
+	e.PIIDigest = e.piiDigest()
+	e.PrevHash = prevHash
+	e.Hash = e.ComputeHash()
+}
+
+func (e *Event) piiDigest() string {
+	h := sha256.New()
+	for _, s := range []string{e.IP, e.UserAgent, e.PageURL, e.Note} {
+		writeField(h, s)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// PIIIntact reports whether the personal fields still match their digest
+// (always true once pseudonymised: they were replaced on purpose).
+func (e *Event) PIIIntact() bool { return e.Pseudonymised || e.piiDigest() == e.PIIDigest }
+
+// ComputeHash is the event's chain hash: SHA-256 over the previous hash and
+// every field but the personal ones, each length-prefixed so that no two
+// different events encode alike.
+func (e *Event) ComputeHash() string {
+	h := sha256.New()
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(e.Seq))
+	h.Write(n[:])
+	binary.BigEndian.PutUint64(n[:], uint64(e.At.UnixMicro()))
+	h.Write(n[:])
+	for _, s := range []string{e.PrevHash, e.PersonPublicID, e.Purpose, string(e.Flag), string(e.Action), e.ActorKind,
+		e.ActorID, string(e.LegalBasis), string(e.SourceKind), e.SourceID, e.SourceVersion, e.WordingSHA256, e.PIIDigest} {
+		writeField(h, s)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func writeField(h interface{ Write([]byte) (int, error) }, s string) {
+	var n [4]byte
+	binary.BigEndian.PutUint32(n[:], uint32(len(s)))
+	h.Write(n[:])
+	h.Write([]byte(s))
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,211 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/registre/registre/internal/audit"
+	"github.com/registre/registre/internal/consent"
+	"github.com/registre/registre/internal/errs"
+)
+
+// ConsentStore implements consent.Store: the ledger, its chain and the
+// projection, all written in one transaction.
+type ConsentStore struct{ DB *DB }
+
+var _ consent.Store = ConsentStore{}
+
+func insertDefaultPurposes(ctx context.Context, tx *Tx, workspaceID int64, at time.Time) error {
+	for _, p := range consent.DefaultPurposes {
+		if _, err := tx.Exec(ctx, `INSERT INTO purposes (workspace_id, key, label_fr, label_en, channel, kind, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, workspaceID, p.Key, p.LabelFR, p.LabelEN, string(p.Channel), string(p.Kind), at.UnixMicro()); err != nil {
+			return fmt.Errorf("insert purpose: %w", err)
+		}
+	}
+	return nil
+}
+
+// Purposes lists a workspace's purposes.
+func (s ConsentStore) Purposes(ctx context.Context, workspaceID int64) ([]consent.Purpose, error) {
+	rows, err := s.DB.Query(ctx, `SELECT id, key, label_fr, label_en, channel, kind FROM purposes
+		WHERE workspace_id = $1 ORDER BY id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("list purposes: %w", err)
+	}
+	defer rows.Close()
+	var out []consent.Purpose
+	for rows.Next() {
+		p := consent.Purpose{WorkspaceID: workspaceID}
+		if err := rows.Scan(&p.ID, &p.Key, &p.LabelFR, &p.LabelEN, &p.Channel, &p.Kind); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Append appends events (of any people of one workspace) to the ledger in
+// one transaction: each is checked against its person's projection, given
+// the next place in the workspace's chain, and projected. The chain head is
+// locked for the transaction, so appends from several processes queue
+// rather than fork the chain. It returns Conflict for an impossible
+// transition; nothing is written then.
+func (s ConsentStore) Append(ctx context.Context, workspaceID int64, events []*consent.Event, e audit.Entry) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		seq, hash, err := lockHead(ctx, tx, workspaceID)
+		if err != nil {
+			return err
+		}
+		projections := map[int64]*consent.Projection{}
+		for _, ev := range events {
+			p, ok := projections[ev.PersonID]
+			if !ok {
+				if p, err = loadProjection(ctx, tx, ev.PersonID); err != nil {
+					return err
+				}
+				projections[ev.PersonID] = p
+			}
+			seq++
+			ev.WorkspaceID, ev.Seq = workspaceID, seq
+			ev.Seal(hash)
+			hash = ev.Hash
+			if err := insertEvent(ctx, tx, ev); err != nil {
+				return err
+			}
+			if err := p.Apply(ev); err != nil {
+				return err
+			}
+			if err := project(ctx, tx, ev, p); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE consent_chain_heads SET seq = $2, hash = $3 WHERE workspace_id = $1`, workspaceID, seq, hash); err != nil {
+			return fmt.Errorf("move chain head: %w", err)
+		}
+		return insertAudit(ctx, tx, e)
+	})
+}
+
+func lockHead(ctx context.Context, tx *Tx, workspaceID int64) (int64, string, error) {
+	if _, err := tx.Exec(ctx, `INSERT INTO consent_chain_heads (workspace_id, seq, hash) VALUES ($1, 0, '')
+		ON CONFLICT (workspace_id) DO NOTHING`, workspaceID); err != nil {
+		return 0, "", fmt.Errorf("create chain head: %w", err)
+	}
+	var seq int64
+	var hash string
+	err := tx.QueryRow(ctx, `SELECT seq, hash FROM consent_chain_heads WHERE workspace_id = $1`+tx.dialect.forUpdate(), workspaceID).Scan(&seq, &hash)
+	if err != nil {
+		return 0, "", fmt.Errorf("lock chain head: %w", err)
+	}
+	return seq, hash, nil
+}
+
+func insertEvent(ctx context.Context, tx *Tx, e *consent.Event) error {
+	err := tx.QueryRow(ctx, `INSERT INTO consent_events (workspace_id, seq, at, person_id, person_public_id, purpose, flag,
+		action, actor_kind, actor_id, legal_basis, source_kind, source_id, source_version, wording, wording_sha256,
+		page_url, ip, user_agent, note, pii_digest, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+		RETURNING id`,
+		e.WorkspaceID, e.Seq, e.At.UnixMicro(), e.PersonID, e.PersonPublicID, e.Purpose, string(e.Flag), string(e.Action),
+		e.ActorKind, e.ActorID, string(e.LegalBasis), string(e.SourceKind), e.SourceID, e.SourceVersion, e.Wording,
+		e.WordingSHA256, e.PageURL, e.IP, e.UserAgent, e.Note, e.PIIDigest, e.PrevHash, e.Hash).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("append consent event: %w", err)
+	}
+	return nil
+}
+
+// project writes the state an event produced.
+func project(ctx context.Context, tx *Tx, e *consent.Event, p *consent.Projection) error {
+	var err error
+	if e.Flag != "" {
+		_, err = tx.Exec(ctx, `INSERT INTO person_flags (person_id, flag, workspace_id, is_on, at, event_id)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (person_id, flag)
+			DO UPDATE SET is_on = excluded.is_on, at = excluded.at, event_id = excluded.event_id`,
+			e.PersonID, string(e.Flag), e.WorkspaceID, p.On(e.Flag), e.At.UnixMicro(), e.ID)
+		if err == nil {
+			_, err = tx.Exec(ctx, `UPDATE people SET consent_flags = $2 WHERE id = $1`, e.PersonID, mask(p))
+		}
+	} else {
+		_, err = tx.Exec(ctx, `INSERT INTO consent_states (person_id, purpose, workspace_id, state, at, event_id)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (person_id, purpose)
+			DO UPDATE SET state = excluded.state, at = excluded.at, event_id = excluded.event_id`,
+			e.PersonID, e.Purpose, e.WorkspaceID, string(p.State(e.Purpose)), e.At.UnixMicro(), e.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("project consent event: %w", err)
+	}
+	return nil
+}
+
+func mask(p *consent.Projection) int64 {
+	var m int64
+	for f, st := range p.Flags {
+		if st.On {
+			m |= consent.FlagBit(f)
+		}
+	}
+	return m
+}
+
+// loadProjection reads a person's current state from the projection tables.
+func loadProjection(ctx context.Context, q querier, personID int64) (*consent.Projection, error) {
+	p := consent.NewProjection()
+	rows, err := q.Query(ctx, `SELECT purpose, state, at, event_id FROM consent_states WHERE person_id = $1`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("read consent: %w", err)
+	}
+	for rows.Next() {
+		var key string
+		var st consent.PurposeState
+		var at int64
+		if err := rows.Scan(&key, &st.State, &at, &st.EventID); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		st.At = time.UnixMicro(at).UTC()
+		p.Purposes[key] = st
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `SELECT flag, is_on, at, event_id FROM person_flags WHERE person_id = $1`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("read flags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f string
+		var st consent.FlagState
+		var at int64
+		if err := rows.Scan(&f, &st.On, &at, &st.EventID); err != nil {
+			return nil, err
+		}
+		st.At = time.UnixMicro(at).UTC()
+		p.Flags[consent.Flag(f)] = st
+	}
+	return p, rows.Err()
+}
+
+// querier is what both *DB and *Tx offer for reading.
+type querier interface {
+	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Projection returns a person's current state.
+func (s ConsentStore) Projection(ctx context.Context, personID int64) (*consent.Projection, error) {
+	return loadProjection(ctx, s.DB, personID)
+}
+
+// PersonRef resolves a person of the workspace: internal id and public id.
+func (s ConsentStore) PersonRef(ctx context.Context, workspaceID int64, publicID string) (int64, error) {
+	var id int64
+	err := s.DB.QueryRow(ctx, `SELECT id FROM people WHERE workspace_id = $1 AND public_id = $2`, workspaceID, publicID).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, errs.Errorf(errs.NotFound, "Person not found.")
+	}
+	return id, err
+}
