@@ -25,6 +25,7 @@ Commands:
   workspace create create a workspace: --slug S --name N
   user create      create a user or give them a role: --workspace W --email E --role R
   token create     create an API token: --workspace W --name N --role R
+  ledger verify    check the consent ledger's hash chain: --workspace W
   demo             generate people: --people N (deterministic; up to millions)
   version          print the version
 
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string) error {
 		return runUserCreate(ctx, rest[1:], os.Stdin)
 	case cmd == "token" && sub == "create":
 		return runTokenCreate(ctx, rest[1:])
+	case cmd == "ledger" && sub == "verify":
+		return runLedgerVerify(ctx, rest[1:])
 	case cmd == "demo":
 		return runDemo(ctx, rest)
 	case cmd == "version" || cmd == "--version":

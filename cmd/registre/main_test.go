@@ -55,6 +55,9 @@ func TestCommands(t *testing.T) {
 			if err := cmd("token", "create", "--workspace", "acme", "--name", "site", "--role", "sales"); err != nil {
 				t.Fatal(err)
 			}
+			if err := cmd("ledger", "verify", "--workspace", "acme"); err != nil {
+				t.Fatal(err)
+			}
 			if err := cmd("nonsense"); err == nil {
 				t.Fatal("unknown command accepted")
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/registre/registre/internal/api"
 	"github.com/registre/registre/internal/auth"
+	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/sqldb"
 	"github.com/registre/registre/internal/web"
@@ -26,12 +27,13 @@ type Config struct {
 // App is a running Registre: everything it holds in memory can be rebuilt
 // from the database, so several may share one PostgreSQL database.
 type App struct {
-	DB   *sqldb.DB
-	CRM  *crm.Service
-	Auth *auth.Service
-	Web  *web.Server
-	API  *api.API
-	log  *slog.Logger
+	DB      *sqldb.DB
+	CRM     *crm.Service
+	Consent *consent.Service
+	Auth    *auth.Service
+	Web     *web.Server
+	API     *api.API
+	log     *slog.Logger
 }
 
 // New builds an App on an open, migrated database.
@@ -47,7 +49,8 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*App, error) {
 	a := &App{DB: db, log: logger}
 	a.CRM = crm.NewService(sqldb.CRMStore{DB: db}, sqldb.AuditStore{DB: db})
 	a.Auth = auth.NewService(sqldb.AuthStore{DB: db})
-	a.Web = &web.Server{CRM: a.CRM, Auth: a.Auth, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
+	a.Consent = consent.NewService(sqldb.ConsentStore{DB: db})
+	a.Web = &web.Server{CRM: a.CRM, Consent: a.Consent, Auth: a.Auth, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
 		Audit: sqldb.AuditStore{DB: db}, Logger: logger, SecureCookies: cfg.SecureCookies, SealKey: sealKey}
 	if err := a.Web.Init(); err != nil {
 		return nil, err

@@ -111,14 +111,14 @@ const (
 
 // FlagState is the current value of one flag.
 type FlagState struct {
-	On      bool
-	At      time.Time
-	EventID int64
+	On      bool      `json:"on"`
+	At      time.Time `json:"at"`
+	EventID int64     `json:"-"`
 }
 
 // PurposeState is the current consent to one purpose.
 type PurposeState struct {
-	State   State
-	At      time.Time
-	EventID int64
+	State   State     `json:"state"`
+	At      time.Time `json:"at"`
+	EventID int64     `json:"-"`
 }

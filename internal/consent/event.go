@@ -49,36 +49,36 @@ var LegalBases = []LegalBasis{BasisConsent, BasisContract, BasisLegalObligation,
 // Event is one line of the consent ledger. Events are never changed: the
 // current state is their projection.
 type Event struct {
-	ID             int64
-	WorkspaceID    int64
-	Seq            int64 // position in the workspace's chain, from 1
-	At             time.Time
-	PersonID       int64
-	PersonPublicID string
-	Purpose        string // purpose key, for request/confirm/grant/withdraw
-	Flag           Flag   // for set/clear
-	Action         Action
-	ActorKind      string // user, api_token, person, cli, system
-	ActorID        string
-	LegalBasis     LegalBasis
+	ID             int64      `json:"-"`
+	WorkspaceID    int64      `json:"-"`
+	Seq            int64      `json:"seq"` // position in the workspace's chain, from 1
+	At             time.Time  `json:"at"`
+	PersonID       int64      `json:"-"`
+	PersonPublicID string     `json:"person_id"`
+	Purpose        string     `json:"purpose,omitempty"` // purpose key, for request/confirm/grant/withdraw
+	Flag           Flag       `json:"flag,omitempty"`    // for set/clear
+	Action         Action     `json:"action"`
+	ActorKind      string     `json:"actor_kind"` // user, api_token, person, cli, system
+	ActorID        string     `json:"actor_id,omitempty"`
+	LegalBasis     LegalBasis `json:"legal_basis,omitempty"`
 	// The proof.
-	SourceKind    SourceKind
-	SourceID      string // form, campaign, import batch, bulk action… id
-	SourceVersion string // the form version shown
-	Wording       string // the exact text shown to the person
-	WordingSHA256 string
-	PageURL       string
-	IP            string
-	UserAgent     string
-	Note          string // staff justification
+	SourceKind    SourceKind `json:"source_kind"`
+	SourceID      string     `json:"source_id,omitempty"`      // form, campaign, import batch, bulk action… id
+	SourceVersion string     `json:"source_version,omitempty"` // the form version shown
+	Wording       string     `json:"wording,omitempty"`        // the exact text shown to the person
+	WordingSHA256 string     `json:"wording_sha256,omitempty"`
+	PageURL       string     `json:"page_url,omitempty"`
+	IP            string     `json:"ip,omitempty"`
+	UserAgent     string     `json:"user_agent,omitempty"`
+	Note          string     `json:"note,omitempty"` // staff justification
 	// The chain.
-	PrevHash string
-	Hash     string
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
 	// PIIDigest is the SHA-256 of the personal fields (IP, user agent, page,
 	// note). The chain hashes the digest, not the fields, so that erasure can
 	// pseudonymise them and the chain still verifies.
-	PIIDigest     string
-	Pseudonymised bool
+	PIIDigest     string `json:"pii_digest"`
+	Pseudonymised bool   `json:"pseudonymised,omitempty"`
 }
 
 // Limits on proof fields.

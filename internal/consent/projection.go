@@ -9,8 +9,8 @@ import (
 // Projection is a person's current consent state: what replaying their
 // ledger events gives.
 type Projection struct {
-	Purposes map[string]PurposeState
-	Flags    map[Flag]FlagState
+	Purposes map[string]PurposeState `json:"consents"`
+	Flags    map[Flag]FlagState      `json:"flags"`
 }
 
 // NewProjection returns an empty projection: no consent, no flag.

@@ -95,11 +95,11 @@ func (s *Service) purposeKeys(ctx context.Context, workspaceID int64) (map[strin
 
 // PersonProof is everything that proves a person's consent state.
 type PersonProof struct {
-	PersonPublicID string
-	Projection     *Projection
-	Events         []Event
+	PersonPublicID string      `json:"person_id"`
+	Projection     *Projection `json:"current_state"`
+	Events         []Event     `json:"events"`
 	// Problem is nil when every event checks against the chain.
-	Problem *Problem
+	Problem *Problem `json:"chain_problem"`
 }
 
 // Proof returns a person's events with their evidence, their current state

@@ -229,3 +229,19 @@ func formParseError(err error) error {
 	}
 	return errs.Errorf(errs.Invalid, "The form could not be read.")
 }
+
+// asUserError returns the message of a validation or conflict error, with
+// its first field problem, for a flash; ok is false for other errors.
+func asUserError(err error) (string, bool) {
+	e, ok := errs.As(err)
+	if !ok || (e.Code != errs.Invalid && e.Code != errs.Conflict) {
+		return "", false
+	}
+	for field, problem := range e.Fields {
+		if e.Code == errs.Conflict {
+			return e.Message, true
+		}
+		return field + ": " + problem, true
+	}
+	return e.Message, true
+}

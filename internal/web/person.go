@@ -15,6 +15,7 @@ const maxFormBytes = 256 << 10
 
 type personPageData struct {
 	Person     *crm.Person
+	Consent    *consentPanel
 	Activities []crm.Activity
 	Fields     []crm.CustomField
 	Kinds      []crm.ActivityKind
@@ -131,9 +132,13 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, si *sessionI
 	if err != nil {
 		return err
 	}
+	panel, err := s.consentPanel(r, si, p.ID)
+	if err != nil {
+		return err
+	}
 	v := s.newView(r, si, p.DisplayName(), "people")
 	v.Flash = s.takeFlash(w, r)
-	v.Data = personPageData{Person: p, Activities: acts, Fields: personFields(fields), Kinds: crm.ActivityKinds, Now: time.Now()}
+	v.Data = personPageData{Person: p, Consent: panel, Activities: acts, Fields: personFields(fields), Kinds: crm.ActivityKinds, Now: time.Now()}
 	return s.render(w, r, http.StatusOK, "person", v)
 }
 

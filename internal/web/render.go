@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/registre/registre/internal/auth"
+	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/i18n"
 	"github.com/registre/registre/internal/workspace"
@@ -105,6 +106,20 @@ func templateFuncs(lang i18n.Lang, a *assets) template.FuncMap {
 			return id
 		},
 		"activityIcon": activityIcon,
+		"shortHash": func(h string) string {
+			if len(h) > 16 {
+				return h[:16] + "…"
+			}
+			return h
+		},
+		"anyFlag": func(p *consent.Projection) bool {
+			for _, f := range p.Flags {
+				if f.On {
+					return true
+				}
+			}
+			return false
+		},
 	}
 }
 

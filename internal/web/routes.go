@@ -27,6 +27,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /people/{id}", s.page(auth.PermWrite, s.updatePerson))
 	mux.HandleFunc("POST /people/{id}/delete", s.page(auth.PermDelete, s.deletePerson))
 	mux.HandleFunc("POST /people/{id}/activities", s.page(auth.PermWrite, s.addPersonActivity))
+	mux.HandleFunc("POST /people/{id}/consent", s.page(auth.PermWrite, s.recordConsent))
+	mux.HandleFunc("GET /people/{id}/consent", s.page(auth.PermRead, s.consentProof))
 
 	mux.HandleFunc("GET /organisations", s.page(auth.PermRead, s.listOrganisations))
 	mux.HandleFunc("POST /organisations/search", s.page(auth.PermRead, s.searchOrganisations))
@@ -42,6 +44,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /activities/{id}/delete", s.page(auth.PermDelete, s.deleteActivity))
 
 	mux.HandleFunc("GET /audit", s.page(auth.PermAudit, s.auditLog))
+	mux.HandleFunc("GET /compliance/ledger", s.page(auth.PermAudit, s.ledgerPage))
+	mux.HandleFunc("POST /compliance/ledger", s.page(auth.PermAudit, s.ledgerPage))
 	mux.HandleFunc("GET /settings/tokens", s.page(auth.PermAdmin, s.listTokens))
 	mux.HandleFunc("POST /settings/tokens", s.page(auth.PermAdmin, s.createToken))
 	mux.HandleFunc("POST /settings/tokens/{id}/revoke", s.page(auth.PermAdmin, s.revokeToken))

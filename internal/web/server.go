@@ -11,6 +11,7 @@ import (
 
 	"github.com/registre/registre/internal/audit"
 	"github.com/registre/registre/internal/auth"
+	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/i18n"
 	"github.com/registre/registre/internal/workspace"
@@ -29,6 +30,7 @@ type Workspaces interface {
 // Server is the staff interface.
 type Server struct {
 	CRM        *crm.Service
+	Consent    *consent.Service
 	Auth       *auth.Service
 	Users      auth.Store
 	Workspaces Workspaces
