@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/registre/registre/internal/browsertest"
+	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/sqldb"
 	"github.com/registre/registre/internal/sqldb/sqldbtest"
@@ -39,10 +40,15 @@ func TestScreenshots(t *testing.T) {
 		}
 	}
 	f.crm.AddActivity(cliCtx(), f.ws.ID, 0, crm.ActivityInput{PersonID: first.PublicID, Kind: crm.KindCall, Subject: "Appel de suivi", Body: "Intéressée par l'offre annuelle."})
+	cs := consent.NewService(sqldb.ConsentStore{DB: db})
+	cs.Record(cliCtx(), f.ws.ID, first.PublicID, []consent.Change{{Purpose: consent.EmailMarketing, Action: consent.Request}},
+		consent.Proof{SourceKind: consent.SourceForm, SourceID: "newsletter", SourceVersion: "2", Wording: "J'accepte de recevoir la lettre d'information.", IP: "203.0.113.7"})
+	cs.Record(cliCtx(), f.ws.ID, first.PublicID, []consent.Change{{Purpose: consent.EmailMarketing, Action: consent.Confirm}}, consent.Proof{SourceKind: consent.SourceLink})
+	cs.Record(cliCtx(), f.ws.ID, first.PublicID, []consent.Change{{Flag: consent.PhoneOptOut, Action: consent.Set}}, consent.Proof{SourceKind: consent.SourceStaff, Note: "Refuse les appels"})
 	ctx := browsertest.New(t, 60*time.Second)
 	os.MkdirAll(dir, 0o755)
 	shots := []struct{ name, path string }{
-		{"home", "/"}, {"people", "/people"}, {"person", "/people/" + first.PublicID}, {"person_edit", "/people/" + first.PublicID + "/edit"},
+		{"home", "/"}, {"people", "/people"}, {"person", "/people/" + first.PublicID}, {"proof", "/people/" + first.PublicID + "/consent"}, {"person_edit", "/people/" + first.PublicID + "/edit"},
 		{"organisations", "/organisations"}, {"organisation", "/organisations/" + org.PublicID}, {"audit", "/audit"},
 		{"tokens", "/settings/tokens"}, {"fields", "/settings/fields"},
 	}
