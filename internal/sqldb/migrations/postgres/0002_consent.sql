@@ -74,6 +74,9 @@ CREATE TABLE person_flags (
 -- The flags that are on, as a bit mask (bit i = consent.Flags[i]), so that
 -- the contact rules predicate filters a million people without a join.
 ALTER TABLE people ADD COLUMN consent_flags BIGINT NOT NULL DEFAULT 0;
+-- soft_opt_in: the address was collected during a sale, the person was
+-- informed and offered to object (CPCE L.34-5), as declared at collection.
+ALTER TABLE people ADD COLUMN soft_opt_in BOOLEAN NOT NULL DEFAULT FALSE;
 
 INSERT INTO purposes (workspace_id, key, label_fr, label_en, channel, kind, created_at)
 SELECT w.id, v.column1, v.column2, v.column3, v.column4, v.column5, w.created_at
