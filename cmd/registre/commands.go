@@ -12,6 +12,7 @@ import (
 
 	"github.com/registre/registre/internal/audit"
 	"github.com/registre/registre/internal/auth"
+	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/errs"
 	"github.com/registre/registre/internal/sqldb"
 	"github.com/registre/registre/internal/workspace"
@@ -95,7 +96,11 @@ func runUserCreate(ctx context.Context, args []string, stdin *os.File) error {
 		return err
 	}
 	svc := auth.NewService(sqldb.AuthStore{DB: database})
-	u, _, err := sqldb.AuthStore{DB: database}.UserByEmail(ctx, strings.ToLower(strings.TrimSpace(*email)))
+	_, norm, problem := crm.NormalizeEmail(*email)
+	if problem != "" {
+		return usageError{"--email " + problem}
+	}
+	u, _, err := sqldb.AuthStore{DB: database}.UserByEmail(ctx, norm)
 	if errs.Is(err, errs.NotFound) {
 		password, perr := readPassword(stdin)
 		if perr != nil {
@@ -151,6 +156,9 @@ func runTokenCreate(ctx context.Context, args []string) error {
 	days := fs.Int("days", 0, "expire after this many days (0: never)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *days < 0 || *days > 3650 {
+		return usageError{"--days must be between 0 (never) and 3650"}
 	}
 	database, err := db.open(ctx)
 	if err != nil {

@@ -59,9 +59,13 @@ func envSecret(name string) string {
 	}
 	if path := os.Getenv(name + "_FILE"); path != "" {
 		b, err := os.ReadFile(path)
-		if err == nil {
-			return string(trimNewline(b))
+		if err != nil {
+			// Falling back to the default database would be worse than
+			// stopping: name the problem and stop.
+			fmt.Fprintf(os.Stderr, "registre: %s_FILE: %v\n", name, err)
+			os.Exit(1)
 		}
+		return string(trimNewline(b))
 	}
 	return ""
 }

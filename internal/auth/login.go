@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/errs"
 )
 
@@ -19,7 +20,12 @@ var ErrLoginLocked = errs.Errorf(errs.TooMany, "Too many failed attempts. Wait a
 // workspace (or preferred, if given and a member). It returns the session
 // token to set as a cookie, ErrBadLogin, or ErrLoginLocked.
 func (s *Service) Login(ctx context.Context, email, password, clientIP, preferredWorkspace string) (string, *Session, error) {
-	norm := strings.ToLower(strings.TrimSpace(email))
+	_, norm, problem := crm.NormalizeEmail(email)
+	if problem != "" {
+		// Not an address any account can have; still counted, so that
+		// probing with junk is throttled too.
+		norm = strings.ToLower(strings.ToValidUTF8(strings.TrimSpace(email), ""))
+	}
 	keys := []string{"email:" + HashSecret(norm), "ip:" + HashSecret(clientIP)}
 	since := s.Now().Add(-s.FailureWindow)
 	for i, k := range keys {
@@ -35,20 +41,28 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP, preferre
 			return "", nil, ErrLoginLocked
 		}
 	}
-	u, hash, err := s.Store.UserByEmail(ctx, norm)
-	if err != nil && !errs.Is(err, errs.NotFound) {
+	var u *User
+	var hash string
+	if problem == "" {
+		var err error
+		if u, hash, err = s.Store.UserByEmail(ctx, norm); err != nil && !errs.Is(err, errs.NotFound) {
+			return "", nil, err
+		}
+	}
+	// The attempt on this email is counted before the slow hash, so that
+	// parallel guesses all count against its limit; the address's counter
+	// only takes failures, since a whole office may log in from it.
+	if err := s.Store.RecordLoginFailure(ctx, keys[0], s.Now()); err != nil {
 		return "", nil, err
 	}
 	if !VerifyPassword(password, hash) || u == nil || !u.DisabledAt.IsZero() {
-		for _, k := range keys {
-			if err := s.Store.RecordLoginFailure(ctx, k, s.Now()); err != nil {
-				return "", nil, err
-			}
+		if err := s.Store.RecordLoginFailure(ctx, keys[1], s.Now()); err != nil {
+			return "", nil, err
 		}
 		return "", nil, ErrBadLogin
 	}
-	// A success forgets the failures for this email (not for the address,
-	// which others may share with a guesser).
+	// A success forgets the attempts for this email, this one included (not
+	// those of the address, which others may share with a guesser).
 	if err := s.Store.ClearLoginFailures(ctx, keys[0]); err != nil {
 		return "", nil, err
 	}

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"runtime"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
@@ -14,13 +15,26 @@ var argonParams = &argon2id.Params{Memory: 64 * 1024, Iterations: 1, Parallelism
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
 
+// hashing bounds how many Argon2id computations run at once: each takes 64
+// MiB, and a burst of parallel logins must queue, not exhaust memory.
+var hashing = make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+
+func withHashSlot(f func()) {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	f()
+}
+
 // HashPassword returns the Argon2id hash of a password after checking it.
 // It returns Invalid for a password that is too short or too long.
 func HashPassword(pw string) (string, error) {
 	if err := CheckPassword(pw); err != nil {
 		return "", err
 	}
-	return argon2id.CreateHash(pw, argonParams)
+	var hash string
+	var err error
+	withHashSlot(func() { hash, err = argon2id.CreateHash(pw, argonParams) })
+	return hash, err
 }
 
 // CheckPassword validates a new password's length.
@@ -45,9 +59,11 @@ var dummyHash, _ = argon2id.CreateHash("registre-dummy-password", argonParams)
 // against a dummy hash and never matches.
 func VerifyPassword(pw, hash string) bool {
 	if hash == "" {
-		argon2id.ComparePasswordAndHash(pw, dummyHash)
+		withHashSlot(func() { argon2id.ComparePasswordAndHash(pw, dummyHash) })
 		return false
 	}
-	ok, err := argon2id.ComparePasswordAndHash(pw, hash)
+	var ok bool
+	var err error
+	withHashSlot(func() { ok, err = argon2id.ComparePasswordAndHash(pw, hash) })
 	return err == nil && ok
 }

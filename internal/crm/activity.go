@@ -3,6 +3,7 @@ package crm
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/registre/registre/internal/errs"
 )
@@ -58,7 +59,9 @@ func (in ActivityInput) Build(now time.Time) (*Activity, error) {
 		v.Add("person_id", "give either a person or an organisation")
 	}
 	checkText(&v, "subject", a.Subject, MaxNameLength)
-	if len(a.Body) > MaxActivityBody {
+	if !utf8.ValidString(a.Body) {
+		v.Add("body", "is not valid UTF-8 text")
+	} else if utf8.RuneCountInString(a.Body) > MaxActivityBody {
 		v.Add("body", "is too long (at most 20000 characters)")
 	} else if strings.ContainsFunc(strings.NewReplacer("\n", "", "\r", "").Replace(a.Body), isControl) {
 		v.Add("body", "contains control characters")
@@ -75,8 +78,9 @@ func (in ActivityInput) Build(now time.Time) (*Activity, error) {
 	if in.CountsAsInteraction != nil {
 		a.CountsAsInteraction = *in.CountsAsInteraction
 	}
-	// An interaction is something that happened: a planned meeting does not
-	// move the last interaction date until it takes place.
+	// An interaction is something that happened: an activity dated in the
+	// future (a planned meeting) never counts; record it again, or edit it
+	// into a new activity, once it has taken place.
 	if a.OccurredAt.After(now) {
 		a.CountsAsInteraction = false
 	}

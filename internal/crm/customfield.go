@@ -1,6 +1,7 @@
 package crm
 
 import (
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -69,6 +70,12 @@ func (f *CustomField) Validate() error {
 	if f.Kind == FieldSelect && len(f.Options) == 0 {
 		v.Add("options", "a select field needs at least one option")
 	}
+	if len(f.Options) > 200 {
+		v.Add("options", "too many options (at most 200)")
+	}
+	for _, o := range f.Options {
+		checkText(&v, "options", o, MaxNameLength)
+	}
 	return v.Err()
 }
 
@@ -121,12 +128,15 @@ func customValue(def CustomField, raw any) (any, string) {
 	case FieldNumber:
 		switch n := raw.(type) {
 		case float64:
+			if math.IsNaN(n) || math.IsInf(n, 0) {
+				return nil, "must be a number"
+			}
 			return n, ""
 		case int:
 			return float64(n), ""
 		}
 		f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
-		if !isString || err != nil {
+		if !isString || err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, "must be a number"
 		}
 		return f, ""

@@ -1,6 +1,9 @@
 package crm
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 func TestNormalizeEmail(t *testing.T) {
 	tests := []struct {
@@ -71,7 +74,10 @@ func TestFoldAndPrefixUpper(t *testing.T) {
 	if got := PrefixUpper("du"); got != "dv" {
 		t.Errorf("PrefixUpper = %q", got)
 	}
-	if got := PrefixUpper("a\xff"); got != "b" {
+	if got := PrefixUpper("по"); got != "пп" || !utf8.ValidString(got) {
+		t.Errorf("PrefixUpper = %q", got)
+	}
+	if got := PrefixUpper("a\U0010FFFF"); got != "b" {
 		t.Errorf("PrefixUpper = %q", got)
 	}
 }

@@ -78,7 +78,12 @@ func (s *Service) Organisations(ctx context.Context, workspaceID int64, f Organi
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	return s.Store.Organisations(ctx, workspaceID, f)
+	page, err := s.Store.Organisations(ctx, workspaceID, f)
+	if err != nil {
+		return nil, err
+	}
+	detail := map[string]any{"count": len(page.Organisations), "search": f.Query != ""}
+	return page, s.Audit.Record(ctx, audit.NewEntry(ctx, workspaceID, "organisation.list", "organisation", "", detail))
 }
 
 // AddActivity validates in and adds it to the timeline of its person or
@@ -126,7 +131,13 @@ func (s *Service) Activities(ctx context.Context, workspaceID, personID, organis
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	return s.Store.Activities(ctx, workspaceID, personID, organisationID, limit)
+	acts, err := s.Store.Activities(ctx, workspaceID, personID, organisationID, limit)
+	if err != nil || personID != 0 || organisationID != 0 {
+		// A record's timeline is read with the record, whose view is audited.
+		return acts, err
+	}
+	detail := map[string]any{"count": len(acts)}
+	return acts, s.Audit.Record(ctx, audit.NewEntry(ctx, workspaceID, "activity.list", "activity", "", detail))
 }
 
 func notFoundField(err error, field string) error {

@@ -28,15 +28,21 @@ func nameKeys(first, last string) (sortKey, altKey string) {
 	return strings.TrimSpace(l + " " + f), strings.TrimSpace(f + " " + l)
 }
 
-// PrefixUpper returns the smallest string greater than every string that
-// starts with prefix, for an index range scan "k >= prefix AND k < upper".
-// It returns "" when no such bound exists (a prefix made only of 0xFF bytes).
+// PrefixUpper returns the smallest valid UTF-8 string greater than every
+// string that starts with prefix, for an index range scan "k >= prefix AND
+// k < upper" (byte order, which is code point order). It steps up the last
+// character, not the last byte, so the bound stays valid UTF-8 (PostgreSQL
+// refuses anything else); "" means no bound exists.
 func PrefixUpper(prefix string) string {
-	b := []byte(prefix)
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i] < 0xFF {
-			b[i]++
-			return string(b[:i+1])
+	r := []rune(strings.ToValidUTF8(prefix, ""))
+	for i := len(r) - 1; i >= 0; i-- {
+		next := r[i] + 1
+		if next == 0xD800 { // skip the surrogates, which UTF-8 cannot encode
+			next = 0xE000
+		}
+		if next <= unicode.MaxRune {
+			r[i] = next
+			return string(r[:i+1])
 		}
 	}
 	return ""

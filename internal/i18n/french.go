@@ -165,6 +165,7 @@ var french = map[string]string{
 	"must be text of at most 500 characters": "doit être un texte de 500 caractères au plus", "must be true or false": "doit être vrai ou faux",
 	"must look like name@example.com":         "doit ressembler à nom@exemple.fr",
 	"is not a custom field of this workspace": "n'est pas un champ de cet espace", "does not exist in this workspace": "n'existe pas dans cet espace",
+	"contains characters that cannot be stored (not UTF-8, or NUL)": "contient des caractères impossibles à enregistrer (pas de l'UTF-8, ou NUL)",
 	"too many custom fields": "trop de champs personnalisés", "is not kept for organisations": "n'est pas conservée pour les organisations",
 	// Consent
 	"Consent": "Consentements", "Objections and restrictions": "Oppositions et limitations", "No objection recorded.": "Aucune opposition enregistrée.",

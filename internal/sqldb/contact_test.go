@@ -141,7 +141,7 @@ func randomHistory(rt *rapid.T, svc *consent.Service, workspaceID int64, personI
 }
 
 // TestContactRulesSQLAgreesWithGoOnEveryShape complements the property
-// test, whose generators favour simple values: a thousand people whose
+// test, whose generators favour simple values: six hundred people whose
 // facts and states are drawn uniformly, written straight into the
 // projection, so that rare shapes (a consumer customer who withdrew phone
 // consent, with a half postal address…) are all there.
@@ -155,7 +155,7 @@ func TestContactRulesSQLAgreesWithGoOnEveryShape(t *testing.T) {
 		states := []consent.State{consent.None, consent.Pending, consent.Granted, consent.Withdrawn}
 		var people []*crm.Person
 		soft := map[string]bool{}
-		for i := 0; i < 1000; i++ {
+		for i := 0; i < 600; i++ {
 			in := crm.PersonInput{LastName: fmt.Sprint("S", i), Audience: crm.Audiences[r.IntN(2)], Lifecycle: crm.Lifecycles[r.IntN(4)]}
 			if r.IntN(2) == 0 {
 				in.Emails = []string{fmt.Sprintf("s%d@example.com", i)}

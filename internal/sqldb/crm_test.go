@@ -213,3 +213,29 @@ func TestLastInteraction(t *testing.T) {
 		check(day(5))
 	})
 }
+
+// TestDeleteOrganisationKeepsTimelines: deleting an organisation removes its
+// own notes but not its people's activities.
+func TestDeleteOrganisationKeepsTimelines(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		ws := newWorkspace(t, db, "acme")
+		svc := newService(db)
+		org, _ := svc.CreateOrganisation(ctx, ws.ID, crm.OrganisationInput{Name: "Atelier"})
+		p, _ := svc.CreatePerson(ctx, ws.ID, crm.PersonInput{LastName: "Martin", OrganisationID: org.PublicID})
+		if _, err := svc.AddActivity(ctx, ws.ID, 0, crm.ActivityInput{PersonID: p.PublicID, Kind: crm.KindCall, Subject: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddActivity(ctx, ws.ID, 0, crm.ActivityInput{OrganisationID: org.PublicID, Kind: crm.KindNote, Body: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.DeleteOrganisation(ctx, ws.ID, org.PublicID); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := svc.Store.Person(ctx, ws.ID, p.PublicID)
+		acts, _ := svc.Activities(ctx, ws.ID, got.ID, 0, 10)
+		if len(acts) != 1 || got.OrganisationID != 0 || got.LastInteractionAt.IsZero() {
+			t.Fatalf("after deleting the organisation: %d activities, org %d, last %v", len(acts), got.OrganisationID, got.LastInteractionAt)
+		}
+	})
+}

@@ -50,6 +50,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		return openPostgres(ctx, dsn, opt)
 	}
+	if scheme, _, ok := strings.Cut(dsn, "://"); ok && scheme != "sqlite" {
+		// A mistyped URL must not quietly become a new SQLite file.
+		return nil, fmt.Errorf("open database: %q is not a database URL this version knows (postgres://… or a SQLite file path)", scheme+"://")
+	}
 	return openSQLite(ctx, dsn)
 }
 

@@ -92,6 +92,13 @@ func (s CRMStore) UpdateOrganisation(ctx context.Context, o *crm.Organisation, e
 // DeleteOrganisation deletes an organisation; its people stay, unattached.
 func (s CRMStore) DeleteOrganisation(ctx context.Context, workspaceID int64, publicID string, e audit.Entry) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
+		// The organisation's own notes go with it; its people's activities
+		// stay on their timelines (the foreign key sets their organisation
+		// to NULL).
+		if _, err := tx.Exec(ctx, `DELETE FROM activities WHERE person_id IS NULL AND organisation_id =
+			(SELECT id FROM organisations WHERE workspace_id = $1 AND public_id = $2)`, workspaceID, publicID); err != nil {
+			return fmt.Errorf("delete organisation activities: %w", err)
+		}
 		res, err := tx.Exec(ctx, `DELETE FROM organisations WHERE workspace_id = $1 AND public_id = $2`, workspaceID, publicID)
 		if err != nil {
 			return fmt.Errorf("delete organisation: %w", err)
@@ -126,6 +133,9 @@ func (s CRMStore) Organisations(ctx context.Context, workspaceID int64, f crm.Or
 		var id int64
 		err := s.DB.QueryRow(ctx, `SELECT name_norm, id FROM organisations WHERE workspace_id = $1 AND public_id = $2`,
 			workspaceID, cursor).Scan(&key, &id)
+		if err != nil && err != sql.ErrNoRows {
+			return nil, fmt.Errorf("read cursor: %w", err)
+		}
 		if err != nil {
 			return nil, &errs.Error{Code: errs.Invalid, Message: "The page cursor is not valid any more; start from the first page.",
 				Fields: map[string]string{"cursor": "is not valid"}}

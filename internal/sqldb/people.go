@@ -228,14 +228,23 @@ func phoneKindColumn(k crm.PhoneKind) string {
 // DeletePerson deletes a person; emails, phones and activities go with them.
 func (s CRMStore) DeletePerson(ctx context.Context, workspaceID int64, publicID string, e audit.Entry) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
+		// The person's activities go with them; every organisation they
+		// were recorded against may lose its last interaction.
+		orgs, err := activityOrganisations(ctx, tx, workspaceID, publicID)
+		if err != nil {
+			return err
+		}
 		var orgID sql.NullInt64
-		err := tx.QueryRow(ctx, `DELETE FROM people WHERE workspace_id = $1 AND public_id = $2
+		err = tx.QueryRow(ctx, `DELETE FROM people WHERE workspace_id = $1 AND public_id = $2
 			RETURNING organisation_id`, workspaceID, publicID).Scan(&orgID)
 		if err != nil {
 			return notFound(err, "Person")
 		}
 		if orgID.Valid {
-			if err := recomputeOrgInteraction(ctx, tx, orgID.Int64); err != nil {
+			orgs = append(orgs, orgID.Int64)
+		}
+		for _, id := range orgs {
+			if err := recomputeOrgInteraction(ctx, tx, id); err != nil {
 				return err
 			}
 		}
@@ -253,6 +262,9 @@ func searchCondition(b *builder, workspaceArg string, q string) (nameAlternative
 	switch {
 	case strings.Contains(q, "@"):
 		prefix := strings.ToLower(q)
+		if _, norm, problem := crm.NormalizeEmail(q); problem == "" {
+			prefix = norm // a whole address: its domain in the stored (punycode) form
+		}
 		b.and(`p.id IN (SELECT person_id FROM person_emails WHERE workspace_id = ` + workspaceArg +
 			rangeCond("email_norm", b, prefix) + `)`)
 	case looksLikePhone(q):
@@ -308,4 +320,22 @@ func phonePrefix(q string) string {
 		return "+33" + d[1:]
 	}
 	return "+" + d
+}
+
+func activityOrganisations(ctx context.Context, tx *Tx, workspaceID int64, personPublicID string) ([]int64, error) {
+	rows, err := tx.Query(ctx, `SELECT DISTINCT a.organisation_id FROM activities a JOIN people p ON p.id = a.person_id
+		WHERE p.workspace_id = $1 AND p.public_id = $2 AND a.organisation_id IS NOT NULL`, workspaceID, personPublicID)
+	if err != nil {
+		return nil, fmt.Errorf("read activities: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }

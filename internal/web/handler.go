@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/registre/registre/internal/audit"
 	"github.com/registre/registre/internal/auth"
@@ -48,12 +49,19 @@ func (s *Server) page(perm auth.Permission, h handlerFunc) http.HandlerFunc {
 		}
 		ctx := audit.WithActor(r.Context(), audit.Actor{Kind: audit.ActorUser, ID: si.user.PublicID, UserID: si.user.ID})
 		r = r.WithContext(ctx)
+		// Pages hold personal data: the Back button after logout on a
+		// shared computer must not show them from the cache.
+		w.Header().Set("Cache-Control", "no-store")
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 			if err := r.ParseForm(); err != nil {
 				s.renderError(w, r, si, formParseError(err))
 				return
 			}
+		}
+		if bad, ok := storable(r); !ok {
+			s.renderError(w, r, si, errs.Errorf(errs.Invalid, "\u201c%s\u201d: contains characters that cannot be stored (not UTF-8, or NUL)", bad))
+			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && !validCSRF(r, si.session.CSRFToken) {
 			s.renderError(w, r, si, errs.Errorf(errs.Forbidden, "This form has expired. Go back, reload the page and try again."))
@@ -195,6 +203,7 @@ func statusOf(c errs.Code) int {
 // setFlash stores a short message (a catalogue key, never personal data)
 // shown on the next page.
 func (s *Server) setFlash(w http.ResponseWriter, msg string) {
+	// Secure is not needed: the message is a catalogue key, never a secret.
 	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", HttpOnly: true,
 		Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: 60})
 }
@@ -245,3 +254,29 @@ func asUserError(err error) (string, bool) {
 	}
 	return e.Message, true
 }
+
+// storable reports whether the path and every query and form value are
+// valid UTF-8 without NUL, which both databases can store and compare;
+// anything else is refused here rather than failing deep in a query.
+// It returns the name of the first offending field ("address" for the path).
+func storable(r *http.Request) (string, bool) {
+	ok := func(v string) bool { return utf8.ValidString(v) && !strings.ContainsRune(v, 0) }
+	if !ok(r.URL.Path) {
+		return "address", false
+	}
+	if err := r.ParseForm(); err != nil {
+		return "form", false
+	}
+	for k, vs := range r.Form {
+		for _, v := range vs {
+			if !ok(k) || !ok(v) {
+				return strings.ToValidUTF8(k, "?"), false
+			}
+		}
+	}
+	return "", true
+}
+
+// secure reports whether cookies must be Secure: when configured so, or
+// when the request itself came over TLS.
+func (s *Server) secure(r *http.Request) bool { return s.SecureCookies || r.TLS != nil }

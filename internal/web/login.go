@@ -3,6 +3,7 @@ package web
 import (
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/registre/registre/internal/errs"
@@ -47,7 +48,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+		Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 	if next == "" {
 		next = "/"
 	}
@@ -56,9 +57,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 
 // loginLang sets the language of the login page before anyone is logged in.
 func (s *Server) loginLang(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	lang := i18n.Parse(r.PostFormValue("lang"))
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(lang), Path: "/", HttpOnly: true,
-		Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
+		Secure: s.secure(r), SameSite: http.SameSiteLaxMode, MaxAge: 365 * 24 * 3600})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
@@ -66,7 +68,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, si *sessionInfo)
 	if err := s.Auth.Logout(r.Context(), si.token); err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure(r)})
 	s.setFlash(w, "You are logged out.")
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
@@ -87,7 +89,7 @@ func (s *Server) switchWorkspace(w http.ResponseWriter, r *http.Request, si *ses
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+		Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
 }
@@ -95,7 +97,13 @@ func (s *Server) switchWorkspace(w http.ResponseWriter, r *http.Request, si *ses
 // safeNext keeps only local paths, so that a login link cannot send the
 // user to another site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+	// Browsers drop tabs and newlines from URLs, so "/\t/evil.example"
+	// would become "//evil.example": refuse every control character.
+	if strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next

@@ -91,7 +91,7 @@ func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request, si *
 }
 
 func (s *Server) editOrganisation(w http.ResponseWriter, r *http.Request, si *sessionInfo) error {
-	o, err := s.CRM.Store.Organisation(r.Context(), si.workspace.ID, r.PathValue("id"))
+	o, err := s.CRM.Organisation(r.Context(), si.workspace.ID, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

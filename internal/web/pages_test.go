@@ -36,7 +36,8 @@ func TestPersonFlow(t *testing.T) {
 			{"ErrBadEmail", url.Values{"last_name": {"X"}, "email": {"nope"}}, http.StatusUnprocessableEntity, "must look like name@example.com"},
 			{"ErrNoName", url.Values{}, http.StatusUnprocessableEntity, "A person needs a name or an email address."},
 			{"ErrHugeField", url.Values{"last_name": {strings.Repeat("x", 300)}}, http.StatusUnprocessableEntity, "is too long"},
-			{"ErrBadUTF8", url.Values{"last_name": {"\xff\xfe"}}, http.StatusUnprocessableEntity, "is not valid UTF-8 text"},
+			{"ErrBadUTF8", url.Values{"last_name": {"\xff\xfe"}}, http.StatusUnprocessableEntity, "last_name"},
+			{"ErrNUL", url.Values{"last_name": {"a\x00b"}}, http.StatusUnprocessableEntity, "cannot be stored"},
 			{"ErrTooLarge", url.Values{"last_name": {strings.Repeat("x", 300<<10)}}, http.StatusRequestEntityTooLarge, ""},
 			{"ErrCSRF", url.Values{"_csrf": {"forged"}, "last_name": {"X"}}, http.StatusForbidden, "This form has expired"},
 		}
@@ -125,4 +126,60 @@ func TestCustomFields(t *testing.T) {
 			t.Errorf("bad person custom value: %d", res.status)
 		}
 	})
+}
+
+// TestHostileInput: what once produced a 500 or a redirect elsewhere.
+func TestHostileInput(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := newFixture(t, db)
+		c := f.login(t, adminEmail)
+		for _, path := range []string{"/people/%00", "/people/%FF", "/organisations/%00", "/people?after=%00",
+			"/people?lifecycle=%FF", "/organisations?status=%00", "/audit?object_id=%FF"} {
+			if res := c.get(path); res.status >= 500 {
+				t.Errorf("GET %s: %d", path, res.status)
+			}
+		}
+		for _, q := range []string{"Поп", "ο", "漢字", "jean@exämple.fr", "\U0010FFFF"} {
+			if res := c.post("/people/search", url.Values{"q": {q}}); res.status != http.StatusOK {
+				t.Errorf("search %q: %d", q, res.status)
+			}
+			if res := c.post("/organisations/search", url.Values{"q": {q}}); res.status != http.StatusOK {
+				t.Errorf("organisation search %q: %d", q, res.status)
+			}
+		}
+		if res := c.post("/activities/x/delete", url.Values{"body": {"ab\xffcd"}}); res.status >= 500 {
+			t.Errorf("bad UTF-8 activity: %d", res.status)
+		}
+		p, _ := f.crm.CreatePerson(cliCtx(), f.ws.ID, crm.PersonInput{LastName: "X"})
+		if res := c.post("/people/"+p.PublicID+"/activities", url.Values{"kind": {"note"}, "body": {"ab\xffcd"}}); res.status >= 500 {
+			t.Errorf("bad UTF-8 activity: %d", res.status)
+		}
+		c.get("/settings/fields")
+		c.post("/settings/fields", url.Values{"entity": {"person"}, "key": {"n"}, "label": {"N"}, "kind": {"number"}})
+		if res := c.post("/people", url.Values{"last_name": {"Y"}, "custom.n": {"Inf"}}); res.status != http.StatusUnprocessableEntity {
+			t.Errorf("Inf accepted as a number: %d", res.status)
+		}
+		// The login form sends nobody elsewhere.
+		for _, next := range []string{"/%09/evil.example/x", "//evil.example", "https://evil.example", "/\\evil.example"} {
+			anon := &client{t: t, base: c.base, http: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+			req, _ := http.NewRequest(http.MethodPost, c.base+"/login", strings.NewReader(url.Values{"email": {adminEmail}, "password": {adminPassword}, "next": {mustUnescape(next)}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			res, err := anon.http.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if loc := res.Header.Get("Location"); loc != "/" {
+				t.Errorf("next=%q redirects to %q", next, loc)
+			}
+		}
+	})
+}
+
+func mustUnescape(s string) string {
+	u, err := url.PathUnescape(s)
+	if err != nil {
+		return s
+	}
+	return u
 }

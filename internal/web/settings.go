@@ -43,7 +43,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, si *session
 	name, role := r.PostFormValue("name"), r.PostFormValue("role")
 	var ttl time.Duration
 	if days := atoi(r.PostFormValue("days")); days > 0 {
-		ttl = time.Duration(days) * 24 * time.Hour
+		ttl = time.Duration(min(days, 3650)) * 24 * time.Hour // ten years at most: no overflow into "never"
 	}
 	_, secret, err := s.Auth.CreateToken(r.Context(), si.workspace.ID, si.user.ID, name, auth.Role(role), ttl)
 	v, verr := s.tokensView(r, si, tokensData{NewSecret: secret, Name: name, Role: role})

@@ -176,7 +176,7 @@ CREATE TABLE activities (
     public_id             TEXT NOT NULL UNIQUE,
     workspace_id          INTEGER NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
     person_id             INTEGER REFERENCES people (id) ON DELETE CASCADE,
-    organisation_id       INTEGER REFERENCES organisations (id) ON DELETE CASCADE,
+    organisation_id       INTEGER REFERENCES organisations (id) ON DELETE SET NULL,
     kind                  TEXT NOT NULL CHECK (kind IN ('note', 'call', 'meeting', 'email', 'form_submission', 'purchase', 'other')),
     occurred_at           BIGINT NOT NULL,
     author_user_id        INTEGER REFERENCES users (id) ON DELETE SET NULL,
