@@ -57,6 +57,9 @@ func (s *Service) Record(ctx context.Context, workspaceID int64, personPublicID 
 	now := s.Now()
 	var events []*Event
 	for _, c := range changes {
+		if c.Flag == Suppressed {
+			return nil, errs.Errorf(errs.Forbidden, "The suppression list is kept by Registre: only the person's own new consent, or an administrator removing the address with a reason, lifts it.")
+		}
 		if c.Purpose != "" && !purposes[c.Purpose] {
 			return nil, &errs.Error{Code: errs.Invalid, Message: "Some fields are not valid.",
 				Fields: map[string]string{"purpose": "is not a purpose of this workspace"}}
@@ -71,6 +74,10 @@ func (s *Service) Record(ctx context.Context, workspaceID int64, personPublicID 
 		}
 		events = append(events, e)
 	}
+	return s.append(ctx, workspaceID, personPublicID, events)
+}
+
+func (s *Service) append(ctx context.Context, workspaceID int64, personPublicID string, events []*Event) ([]*Event, error) {
 	if len(events) == 0 {
 		return nil, errs.Errorf(errs.Invalid, "No change was given.")
 	}
@@ -134,4 +141,21 @@ func Replay(events []Event) (*Projection, error) {
 		}
 	}
 	return p, nil
+}
+
+// LiftSuppression clears a person's suppressed flag after an administrator
+// removed their address from the list, with the reason as the note.
+func (s *Service) LiftSuppression(ctx context.Context, workspaceID int64, personPublicID, reason string) error {
+	personID, err := s.Store.PersonRef(ctx, workspaceID, personPublicID)
+	if err != nil {
+		return err
+	}
+	actor := audit.ActorFrom(ctx)
+	e := &Event{At: s.Now(), PersonID: personID, PersonPublicID: personPublicID, Flag: Suppressed, Action: Clear,
+		ActorKind: string(actor.Kind), ActorID: actor.ID, SourceKind: SourceStaff, Note: reason}
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	_, err = s.append(ctx, workspaceID, personPublicID, []*Event{e})
+	return err
 }

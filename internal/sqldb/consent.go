@@ -53,6 +53,10 @@ func (s ConsentStore) Purposes(ctx context.Context, workspaceID int64) ([]consen
 // rather than fork the chain. It returns Conflict for an impossible
 // transition; nothing is written then.
 func (s ConsentStore) Append(ctx context.Context, workspaceID int64, events []*consent.Event, e audit.Entry) error {
+	key, err := suppressionKey(ctx, s.DB, workspaceID)
+	if err != nil {
+		return err
+	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		seq, hash, err := lockHead(ctx, tx, workspaceID)
 		if err != nil {
@@ -79,6 +83,25 @@ func (s ConsentStore) Append(ctx context.Context, workspaceID int64, events []*c
 			}
 			if err := project(ctx, tx, ev, p); err != nil {
 				return err
+			}
+			follow, err := suppressionFollowUp(ctx, tx, key, ev, p)
+			if err != nil {
+				return err
+			}
+			for _, f := range follow {
+				seq++
+				f.WorkspaceID, f.Seq = workspaceID, seq
+				f.Seal(hash)
+				hash = f.Hash
+				if err := insertEvent(ctx, tx, f); err != nil {
+					return err
+				}
+				if err := p.Apply(f); err != nil {
+					return err
+				}
+				if err := project(ctx, tx, f, p); err != nil {
+					return err
+				}
 			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE consent_chain_heads SET seq = $2, hash = $3 WHERE workspace_id = $1`, workspaceID, seq, hash); err != nil {
@@ -208,4 +231,45 @@ func (s ConsentStore) PersonRef(ctx context.Context, workspaceID int64, publicID
 		return 0, errs.Errorf(errs.NotFound, "Person not found.")
 	}
 	return id, err
+}
+
+// suppressionFollowUp keeps the suppression list in step with the ledger:
+// an objection to all prospecting puts the person's addresses on the list
+// (and marks them suppressed); the person's own new consent takes them off.
+// The flag changes it returns are appended as system events in the same
+// transaction, so the ledger says why the person's state changed.
+func suppressionFollowUp(ctx context.Context, tx *Tx, key []byte, ev *consent.Event, p *consent.Projection) ([]*consent.Event, error) {
+	objection := ev.Flag == consent.OpposedAll && ev.Action == consent.Set
+	ownConsent := ev.ActorKind == string(audit.ActorPerson) && (ev.Action == consent.Grant || ev.Action == consent.Confirm)
+	if !objection && !(ownConsent && p.On(consent.Suppressed)) {
+		return nil, nil
+	}
+	emails, phones, err := storedContacts(ctx, tx, ev.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	hashes := personHashes(key, emails, phones)
+	follow := &consent.Event{At: ev.At, PersonID: ev.PersonID, PersonPublicID: ev.PersonPublicID, Flag: consent.Suppressed,
+		ActorKind: string(audit.ActorSystem), SourceKind: consent.SourceSystem}
+	if objection {
+		for i := range hashes {
+			hashes[i].Reason = consent.ReasonObjection
+		}
+		if _, err := insertSuppressions(ctx, tx, ev.WorkspaceID, hashes); err != nil {
+			return nil, err
+		}
+		if p.On(consent.Suppressed) {
+			return nil, nil
+		}
+		follow.Action, follow.Note = consent.Set, "addresses added to the suppression list after an objection"
+		return []*consent.Event{follow}, nil
+	}
+	for _, h := range hashes {
+		if _, err := tx.Exec(ctx, `DELETE FROM suppressions WHERE workspace_id = $1 AND kind = $2 AND hash = $3`,
+			ev.WorkspaceID, string(h.Kind), h.Hash); err != nil {
+			return nil, fmt.Errorf("lift suppression: %w", err)
+		}
+	}
+	follow.Action, follow.Note = consent.Clear, "the person's own new consent lifts the suppression"
+	return []*consent.Event{follow}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/registre/registre/internal/audit"
+	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/errs"
 )
@@ -111,8 +112,15 @@ func (s CRMStore) CreatePerson(ctx context.Context, p *crm.Person, e audit.Entry
 		return err
 	}
 	sortKey, altKey := p.SortKeys()
+	key, err := suppressionKey(ctx, s.DB, p.WorkspaceID)
+	if err != nil {
+		return err
+	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		if err := checkEmailsFree(ctx, tx, p.WorkspaceID, 0, p.Emails); err != nil {
+			return err
+		}
+		if err := checkNotSuppressed(ctx, tx, key, p, nil); err != nil {
 			return err
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO people (public_id, workspace_id, first_name, last_name,
@@ -143,8 +151,19 @@ func (s CRMStore) UpdatePerson(ctx context.Context, p *crm.Person, e audit.Entry
 		return err
 	}
 	sortKey, altKey := p.SortKeys()
+	key, err := suppressionKey(ctx, s.DB, p.WorkspaceID)
+	if err != nil {
+		return err
+	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		if err := checkEmailsFree(ctx, tx, p.WorkspaceID, p.ID, p.Emails); err != nil {
+			return err
+		}
+		old, err := currentContacts(ctx, tx, key, p.ID)
+		if err != nil {
+			return err
+		}
+		if err := checkNotSuppressed(ctx, tx, key, p, old); err != nil {
 			return err
 		}
 		res, err := tx.Exec(ctx, `UPDATE people SET first_name = $3, last_name = $4, sort_key = $5,
@@ -338,4 +357,72 @@ func activityOrganisations(ctx context.Context, tx *Tx, workspaceID int64, perso
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// checkNotSuppressed refuses addresses on the suppression list among those
+// the person does not already have (keeping an address a person had when
+// they objected is how their record stays editable).
+func checkNotSuppressed(ctx context.Context, tx *Tx, key []byte, p *crm.Person, had map[string]bool) error {
+	for _, e := range personHashes(key, p.Emails, p.Phones) {
+		if had[e.Hash] {
+			continue
+		}
+		on, err := suppressedAny(ctx, tx, p.WorkspaceID, []consent.Suppression{e})
+		if err != nil {
+			return err
+		}
+		if on {
+			field := "emails"
+			if e.Kind == consent.SuppressPhone {
+				field = "phones"
+			}
+			return &errs.Error{Code: errs.Conflict, Message: errSuppressed.Message, Fields: map[string]string{field: "is on the suppression list"}}
+		}
+	}
+	return nil
+}
+
+// currentContacts returns the suppression hashes of a person's stored
+// addresses, keyed by hash.
+func currentContacts(ctx context.Context, tx *Tx, key []byte, personID int64) (map[string]bool, error) {
+	emails, phones, err := storedContacts(ctx, tx, personID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, e := range personHashes(key, emails, phones) {
+		out[e.Hash] = true
+	}
+	return out, nil
+}
+
+func storedContacts(ctx context.Context, tx *Tx, personID int64) ([]crm.Email, []crm.Phone, error) {
+	var emails []crm.Email
+	var phones []crm.Phone
+	rows, err := tx.Query(ctx, `SELECT email, email_norm FROM person_emails WHERE person_id = $1`, personID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		var e crm.Email
+		if err := rows.Scan(&e.Address, &e.Norm); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		emails = append(emails, e)
+	}
+	rows.Close()
+	rows, err = tx.Query(ctx, `SELECT e164 FROM person_phones WHERE person_id = $1`, personID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p crm.Phone
+		if err := rows.Scan(&p.E164); err != nil {
+			return nil, nil, err
+		}
+		phones = append(phones, p)
+	}
+	return emails, phones, rows.Err()
 }

@@ -46,11 +46,11 @@ func TestConsentPanelAndProof(t *testing.T) {
 			} `json:"events"`
 			Problem any `json:"chain_problem"`
 		}
-		if err := json.Unmarshal([]byte(res.body), &proof); err != nil || len(proof.Events) != 2 || proof.Problem != nil {
+		if err := json.Unmarshal([]byte(res.body), &proof); err != nil || len(proof.Events) != 3 || proof.Problem != nil {
 			t.Fatalf("proof JSON: %v %+v", err, proof)
 		}
 		res = c.post("/compliance/ledger", url.Values{})
-		if !strings.Contains(res.body, "2 events, chain intact.") {
+		if !strings.Contains(res.body, "3 events, chain intact.") {
 			t.Errorf("ledger page does not verify")
 		}
 	})
