@@ -50,7 +50,7 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*App, error) {
 	a.CRM = crm.NewService(sqldb.CRMStore{DB: db}, sqldb.AuditStore{DB: db})
 	a.Auth = auth.NewService(sqldb.AuthStore{DB: db})
 	a.Consent = consent.NewService(sqldb.ConsentStore{DB: db})
-	a.Web = &web.Server{CRM: a.CRM, Consent: a.Consent, Auth: a.Auth, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
+	a.Web = &web.Server{CRM: a.CRM, Consent: a.Consent, Suppression: sqldb.SuppressionStore{DB: db}, Auth: a.Auth, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
 		Audit: sqldb.AuditStore{DB: db}, Logger: logger, SecureCookies: cfg.SecureCookies, SealKey: sealKey}
 	if err := a.Web.Init(); err != nil {
 		return nil, err

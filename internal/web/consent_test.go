@@ -55,3 +55,31 @@ func TestConsentPanelAndProof(t *testing.T) {
 		}
 	})
 }
+
+func TestSuppressionPage(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := newFixture(t, db)
+		c := f.login(t, adminEmail)
+		c.get("/compliance/suppression")
+		res := c.post("/compliance/suppression", url.Values{"addresses": {"bloque@example.fr\n06 99 88 77 66"}})
+		if !strings.Contains(res.body, `data-testid="suppression-count">2<`) {
+			t.Fatalf("count not 2 after adding")
+		}
+		if res := c.post("/people", url.Values{"last_name": {"X"}, "email": {"BLOQUE@example.fr"}}); res.status != http.StatusConflict || !strings.Contains(res.body, "suppression list") {
+			t.Errorf("suppressed address accepted by the form: %d", res.status)
+		}
+		if res := c.post("/compliance/suppression", url.Values{"addresses": {"not an address"}}); res.status != http.StatusUnprocessableEntity {
+			t.Errorf("bad address: %d", res.status)
+		}
+		exp := c.get("/compliance/suppression/export")
+		if strings.Contains(exp.body, "bloque") || strings.Count(exp.body, "\n") != 3 {
+			t.Errorf("export: %q", exp.body)
+		}
+		if res := c.post("/compliance/suppression/remove", url.Values{"address": {"bloque@example.fr"}, "reason": {"Typed by mistake during a demo"}}); !strings.Contains(res.body, `suppression-count">1<`) {
+			t.Errorf("removal did not work")
+		}
+		if res := c.post("/people", url.Values{"last_name": {"X"}, "email": {"bloque@example.fr"}}); res.status != http.StatusOK {
+			t.Errorf("address still refused after removal: %d", res.status)
+		}
+	})
+}

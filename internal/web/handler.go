@@ -53,7 +53,11 @@ func (s *Server) page(perm auth.Permission, h handlerFunc) http.HandlerFunc {
 		// shared computer must not show them from the cache.
 		w.Header().Set("Cache-Control", "no-store")
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			limit := int64(maxFormBytes)
+			if strings.HasSuffix(r.URL.Path, "/import") {
+				limit = maxUploadBytes // file uploads, streamed by their handler
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			if err := r.ParseForm(); err != nil {
 				s.renderError(w, r, si, formParseError(err))
 				return

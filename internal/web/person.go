@@ -13,6 +13,9 @@ import (
 // maxFormBytes bounds every staff form; a larger body is refused with 413.
 const maxFormBytes = 256 << 10
 
+// maxUploadBytes bounds an uploaded file.
+const maxUploadBytes = 64 << 20
+
 type personPageData struct {
 	Person     *crm.Person
 	Consent    *consentPanel

@@ -45,6 +45,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /audit", s.page(auth.PermAudit, s.auditLog))
 	mux.HandleFunc("GET /compliance/ledger", s.page(auth.PermAudit, s.ledgerPage))
+	mux.HandleFunc("GET /compliance/suppression", s.page(auth.PermAudit, s.suppressionPage))
+	mux.HandleFunc("POST /compliance/suppression", s.page(auth.PermAdmin, s.addSuppressions))
+	mux.HandleFunc("POST /compliance/suppression/remove", s.page(auth.PermAdmin, s.removeSuppression))
+	mux.HandleFunc("GET /compliance/suppression/export", s.page(auth.PermAdmin, s.exportSuppressions))
+	mux.HandleFunc("POST /compliance/suppression/import", s.page(auth.PermAdmin, s.importSuppressions))
 	mux.HandleFunc("POST /compliance/ledger", s.page(auth.PermAudit, s.ledgerPage))
 	mux.HandleFunc("GET /settings/tokens", s.page(auth.PermAdmin, s.listTokens))
 	mux.HandleFunc("POST /settings/tokens", s.page(auth.PermAdmin, s.createToken))

@@ -20,6 +20,7 @@ import (
 // AuditLog lists audit entries.
 type AuditLog interface {
 	List(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
+	Record(ctx context.Context, e audit.Entry) error
 }
 
 // Workspaces reads workspaces.
@@ -29,13 +30,15 @@ type Workspaces interface {
 
 // Server is the staff interface.
 type Server struct {
-	CRM        *crm.Service
-	Consent    *consent.Service
-	Auth       *auth.Service
-	Users      auth.Store
-	Workspaces Workspaces
-	Audit      AuditLog
-	Logger     *slog.Logger
+	CRM     *crm.Service
+	Consent *consent.Service
+	// Suppression is the suppression list.
+	Suppression SuppressionList
+	Auth        *auth.Service
+	Users       auth.Store
+	Workspaces  Workspaces
+	Audit       AuditLog
+	Logger      *slog.Logger
 	// SecureCookies marks cookies Secure; set when served over TLS.
 	SecureCookies bool
 	// SealKey encrypts search criteria carried in URLs.

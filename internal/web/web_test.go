@@ -47,7 +47,7 @@ func newFixture(t *testing.T, db *sqldb.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &web.Server{CRM: svc, Consent: consent.NewService(sqldb.ConsentStore{DB: db}), Auth: authSvc, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
+	s := &web.Server{CRM: svc, Consent: consent.NewService(sqldb.ConsentStore{DB: db}), Suppression: sqldb.SuppressionStore{DB: db}, Auth: authSvc, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
 		Audit: sqldb.AuditStore{DB: db}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), SealKey: key}
 	if err := s.Init(); err != nil {
 		t.Fatal(err)
