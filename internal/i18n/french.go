@@ -214,4 +214,13 @@ var french = map[string]string{
 	"This address is on the suppression list: the person objected to prospecting or asked to be erased. Only their own new consent can lift it.": "Cette adresse est sur la liste repoussoir : la personne s'est opposée à la prospection ou a demandé son effacement. Seul son nouveau consentement peut la lever.",
 	"is on the suppression list": "est sur la liste repoussoir", "Some addresses are not valid.": "Certaines adresses ne sont pas valides.",
 	"The suppression list is kept by Registre: only the person's own new consent, or an administrator removing the address with a reason, lifts it.": "La liste repoussoir est tenue par Registre : seul le nouveau consentement de la personne, ou un administrateur retirant l'adresse avec un motif, la lève.",
+	"Select all on this page": "Tout sélectionner sur cette page", "Select": "Sélectionner",
+	"Consent change for the ticked people": "Changement de consentement pour les personnes cochées", "Justification": "Justification",
+	"Apply": "Appliquer", "Tick people and choose a change.": "Cochez des personnes et choisissez un changement.",
+	"One event per person is written to the consent ledger. Consumers (B2C) cannot be marked as consenting without a proof reference.": "Un événement par personne est inscrit au registre des consentements. Un particulier (B2C) ne peut être marqué consentant sans référence de preuve.",
+	"select at least one person": "sélectionnez au moins une personne", "select at most 1000 people": "sélectionnez au plus 1000 personnes",
+	"a bulk change needs a justification":                                      "un changement en masse doit être justifié",
+	"consumers (B2C) cannot be marked as consenting without a proof reference": "un particulier (B2C) ne peut être marqué consentant sans référence de preuve",
+	"the suppression list is not changed in bulk":                              "la liste repoussoir ne se modifie pas en masse",
+	"source_ref": "Référence de la preuve", "people": "Personnes", "change": "Changement",
 }

@@ -122,3 +122,37 @@ func (s *Server) ledgerPage(w http.ResponseWriter, r *http.Request, si *sessionI
 	v.Data = ledgerData{Report: rep}
 	return s.render(w, r, http.StatusOK, "ledger", v)
 }
+
+// bulkConsent records one change for the people ticked in the list: one
+// ledger event each, with the justification.
+func (s *Server) bulkConsent(w http.ResponseWriter, r *http.Request, si *sessionInfo) error {
+	back := safeNext(r.PostFormValue("back"))
+	change, ok := parseChange(r.PostFormValue("change"))
+	ids := r.PostForm["id"]
+	if !ok || len(ids) == 0 {
+		s.setFlash(w, "!Tick people and choose a change.")
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return nil
+	}
+	var targets []consent.BulkTarget
+	for _, id := range ids {
+		p, err := s.CRM.Store.Person(r.Context(), si.workspace.ID, id)
+		if err != nil {
+			return err
+		}
+		targets = append(targets, consent.BulkTarget{PublicID: p.PublicID, Audience: p.Audience})
+	}
+	proof := consent.Proof{SourceKind: consent.SourceBulk, Note: r.PostFormValue("note"), SourceID: r.PostFormValue("source_ref")}
+	_, err := s.Consent.RecordBulk(r.Context(), si.workspace.ID, targets, change, proof)
+	if msg, isUser := asUserError(err); isUser {
+		s.setFlash(w, "!"+msg)
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, "Change recorded in the consent ledger.")
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
+}

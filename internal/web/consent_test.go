@@ -83,3 +83,27 @@ func TestSuppressionPage(t *testing.T) {
 		}
 	})
 }
+
+func TestBulkConsentFromTheList(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		f := newFixture(t, db)
+		var ids []string
+		for i, aud := range []crm.Audience{crm.B2B, crm.B2C} {
+			p, _ := f.crm.CreatePerson(cliCtx(), f.ws.ID, crm.PersonInput{LastName: []string{"Alpha", "Beta"}[i], Audience: aud})
+			ids = append(ids, p.PublicID)
+		}
+		c := f.login(t, adminEmail)
+		c.get("/people")
+		res := c.post("/people/bulk-consent", url.Values{"id": ids, "change": {"grant:email_marketing"}, "note": {"Met at the trade show"}, "back": {"/people"}})
+		if !strings.Contains(res.body, "without a proof reference") {
+			t.Errorf("B2C grant without proof accepted")
+		}
+		res = c.post("/people/bulk-consent", url.Values{"id": ids, "change": {"set:sms_optout"}, "note": {"STOP replies"}, "back": {"/people"}})
+		if !strings.Contains(res.body, "Change recorded") {
+			t.Fatalf("bulk opt-out not recorded")
+		}
+		if res := c.post("/compliance/ledger", url.Values{}); !strings.Contains(res.body, "2 events, chain intact.") {
+			t.Errorf("ledger after bulk")
+		}
+	})
+}

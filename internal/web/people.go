@@ -24,6 +24,8 @@ const countCap = 10000
 
 type peopleListData struct {
 	Search     peopleSearch
+	Here       string // this page's URL, to come back to after a bulk change
+	Consent    *consentPanel
 	People     []crm.Person
 	Total      int
 	More       bool
@@ -96,6 +98,10 @@ func (s *Server) listPeople(w http.ResponseWriter, r *http.Request, si *sessionI
 		Lifecycles: crm.Lifecycles, Audiences: crm.Audiences}
 	if page.HasNext && len(page.People) > 0 {
 		d.NextURL = ps.url("after", page.People[len(page.People)-1].PublicID)
+	}
+	d.Here = r.URL.RequestURI()
+	if d.Consent, err = s.consentPanel(r, si, 0); err != nil {
+		return err
 	}
 	if page.HasPrev && len(page.People) > 0 {
 		d.PrevURL = ps.url("before", page.People[0].PublicID)

@@ -20,6 +20,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /people", s.page(auth.PermRead, s.listPeople))
 	mux.HandleFunc("POST /people/search", s.page(auth.PermRead, s.searchPeople))
+	mux.HandleFunc("POST /people/bulk-consent", s.page(auth.PermWrite, s.bulkConsent))
 	mux.HandleFunc("GET /people/new", s.page(auth.PermWrite, s.newPerson))
 	mux.HandleFunc("POST /people", s.page(auth.PermWrite, s.createPerson))
 	mux.HandleFunc("GET /people/{id}", s.page(auth.PermRead, s.showPerson))

@@ -13,6 +13,13 @@
     root.querySelectorAll("form[data-autosubmit] select").forEach(function (sel) {
       sel.addEventListener("change", function () { sel.form.submit(); });
     });
+    root.querySelectorAll("[data-select-all]").forEach(function (all) {
+      all.addEventListener("change", function () {
+        all.form.querySelectorAll("input[name=" + all.getAttribute("data-select-all") + "]").forEach(function (box) {
+          box.checked = all.checked;
+        });
+      });
+    });
     root.querySelectorAll("[data-select-on-focus]").forEach(function (el) {
       el.addEventListener("focus", function () { el.select(); });
     });
