@@ -223,4 +223,7 @@ var french = map[string]string{
 	"consumers (B2C) cannot be marked as consenting without a proof reference": "un particulier (B2C) ne peut être marqué consentant sans référence de preuve",
 	"the suppression list is not changed in bulk":                              "la liste repoussoir ne se modifie pas en masse",
 	"source_ref": "Référence de la preuve", "people": "Personnes", "change": "Changement",
+	"When someone enters a person with an address on the list":       "Quand quelqu'un saisit une personne dont une adresse est sur la liste",
+	"Refuse the record (recommended: keep no more data than needed)": "Refuser la fiche (recommandé : ne garder que les données nécessaires)",
+	"Keep the record, marked suppressed: never contactable":          "Garder la fiche, marquée repoussoir : jamais contactable",
 }

@@ -58,57 +58,60 @@ func (s ConsentStore) Append(ctx context.Context, workspaceID int64, events []*c
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		seq, hash, err := lockHead(ctx, tx, workspaceID)
-		if err != nil {
+		if err := appendEvents(ctx, tx, key, workspaceID, events); err != nil {
 			return err
-		}
-		projections := map[int64]*consent.Projection{}
-		for _, ev := range events {
-			p, ok := projections[ev.PersonID]
-			if !ok {
-				if p, err = loadProjection(ctx, tx, ev.PersonID); err != nil {
-					return err
-				}
-				projections[ev.PersonID] = p
-			}
-			seq++
-			ev.WorkspaceID, ev.Seq = workspaceID, seq
-			ev.Seal(hash)
-			hash = ev.Hash
-			if err := insertEvent(ctx, tx, ev); err != nil {
-				return err
-			}
-			if err := p.Apply(ev); err != nil {
-				return err
-			}
-			if err := project(ctx, tx, ev, p); err != nil {
-				return err
-			}
-			follow, err := suppressionFollowUp(ctx, tx, key, ev, p)
-			if err != nil {
-				return err
-			}
-			for _, f := range follow {
-				seq++
-				f.WorkspaceID, f.Seq = workspaceID, seq
-				f.Seal(hash)
-				hash = f.Hash
-				if err := insertEvent(ctx, tx, f); err != nil {
-					return err
-				}
-				if err := p.Apply(f); err != nil {
-					return err
-				}
-				if err := project(ctx, tx, f, p); err != nil {
-					return err
-				}
-			}
-		}
-		if _, err := tx.Exec(ctx, `UPDATE consent_chain_heads SET seq = $2, hash = $3 WHERE workspace_id = $1`, workspaceID, seq, hash); err != nil {
-			return fmt.Errorf("move chain head: %w", err)
 		}
 		return insertAudit(ctx, tx, e)
 	})
+}
+
+// appendEvents appends and projects events inside tx (see Append); the
+// people store uses it too, to record a suppression in the transaction
+// that creates the person.
+func appendEvents(ctx context.Context, tx *Tx, key []byte, workspaceID int64, events []*consent.Event) error {
+	seq, hash, err := lockHead(ctx, tx, workspaceID)
+	if err != nil {
+		return err
+	}
+	projections := map[int64]*consent.Projection{}
+	add := func(ev *consent.Event, p *consent.Projection) error {
+		seq++
+		ev.WorkspaceID, ev.Seq = workspaceID, seq
+		ev.Seal(hash)
+		hash = ev.Hash
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		if err := p.Apply(ev); err != nil {
+			return err
+		}
+		return project(ctx, tx, ev, p)
+	}
+	for _, ev := range events {
+		p, ok := projections[ev.PersonID]
+		if !ok {
+			if p, err = loadProjection(ctx, tx, ev.PersonID); err != nil {
+				return err
+			}
+			projections[ev.PersonID] = p
+		}
+		if err := add(ev, p); err != nil {
+			return err
+		}
+		follow, err := suppressionFollowUp(ctx, tx, key, ev, p)
+		if err != nil {
+			return err
+		}
+		for _, f := range follow {
+			if err := add(f, p); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := tx.Exec(ctx, `UPDATE consent_chain_heads SET seq = $2, hash = $3 WHERE workspace_id = $1`, workspaceID, seq, hash); err != nil {
+		return fmt.Errorf("move chain head: %w", err)
+	}
+	return nil
 }
 
 func lockHead(ctx context.Context, tx *Tx, workspaceID int64) (int64, string, error) {

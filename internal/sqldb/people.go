@@ -10,6 +10,7 @@ import (
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/errs"
+	"github.com/registre/registre/internal/workspace"
 )
 
 // CRMStore implements crm.Store.
@@ -120,10 +121,11 @@ func (s CRMStore) CreatePerson(ctx context.Context, p *crm.Person, e audit.Entry
 		if err := checkEmailsFree(ctx, tx, p.WorkspaceID, 0, p.Emails); err != nil {
 			return err
 		}
-		if err := checkNotSuppressed(ctx, tx, key, p, nil); err != nil {
+		flag, err := checkNotSuppressed(ctx, tx, key, p, nil)
+		if err != nil {
 			return err
 		}
-		err := tx.QueryRow(ctx, `INSERT INTO people (public_id, workspace_id, first_name, last_name,
+		err = tx.QueryRow(ctx, `INSERT INTO people (public_id, workspace_id, first_name, last_name,
 			sort_key, alt_key, email, phone, job_title, organisation_id, lifecycle, audience, origin,
 			origin_detail, collected_at, address_line1, address_line2, postal_code, city, region, country,
 			owner_user_id, custom, created_at, updated_at)
@@ -139,6 +141,11 @@ func (s CRMStore) CreatePerson(ctx context.Context, p *crm.Person, e audit.Entry
 		}
 		if err := writeContacts(ctx, tx, p); err != nil {
 			return err
+		}
+		if flag {
+			if err := markSuppressed(ctx, tx, key, p); err != nil {
+				return err
+			}
 		}
 		return insertAudit(ctx, tx, e)
 	})
@@ -163,7 +170,8 @@ func (s CRMStore) UpdatePerson(ctx context.Context, p *crm.Person, e audit.Entry
 		if err != nil {
 			return err
 		}
-		if err := checkNotSuppressed(ctx, tx, key, p, old); err != nil {
+		flag, err := checkNotSuppressed(ctx, tx, key, p, old)
+		if err != nil {
 			return err
 		}
 		res, err := tx.Exec(ctx, `UPDATE people SET first_name = $3, last_name = $4, sort_key = $5,
@@ -189,6 +197,11 @@ func (s CRMStore) UpdatePerson(ctx context.Context, p *crm.Person, e audit.Entry
 		}
 		if err := writeContacts(ctx, tx, p); err != nil {
 			return err
+		}
+		if flag {
+			if err := markSuppressed(ctx, tx, key, p); err != nil {
+				return err
+			}
 		}
 		return insertAudit(ctx, tx, e)
 	})
@@ -359,27 +372,50 @@ func activityOrganisations(ctx context.Context, tx *Tx, workspaceID int64, perso
 	return out, rows.Err()
 }
 
-// checkNotSuppressed refuses addresses on the suppression list among those
-// the person does not already have (keeping an address a person had when
-// they objected is how their record stays editable).
-func checkNotSuppressed(ctx context.Context, tx *Tx, key []byte, p *crm.Person, had map[string]bool) error {
+// checkNotSuppressed looks for addresses on the suppression list among
+// those the person does not already have (keeping an address a person had
+// when they objected is how their record stays editable). Under the
+// workspace's "refuse" policy (the default) it refuses them; under "flag"
+// it reports that the person must be stored suppressed.
+func checkNotSuppressed(ctx context.Context, tx *Tx, key []byte, p *crm.Person, had map[string]bool) (bool, error) {
 	for _, e := range personHashes(key, p.Emails, p.Phones) {
 		if had[e.Hash] {
 			continue
 		}
 		on, err := suppressedAny(ctx, tx, p.WorkspaceID, []consent.Suppression{e})
-		if err != nil {
-			return err
-		}
-		if on {
-			field := "emails"
-			if e.Kind == consent.SuppressPhone {
-				field = "phones"
+		if err != nil || !on {
+			if err != nil {
+				return false, err
 			}
-			return &errs.Error{Code: errs.Conflict, Message: errSuppressed.Message, Fields: map[string]string{field: "is on the suppression list"}}
+			continue
 		}
+		var policy string
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(settings->>'suppression_policy', '') FROM workspaces WHERE id = $1`, p.WorkspaceID).Scan(&policy); err != nil {
+			return false, fmt.Errorf("read suppression policy: %w", err)
+		}
+		if policy == workspace.SuppressionFlag {
+			return true, nil
+		}
+		field := "emails"
+		if e.Kind == consent.SuppressPhone {
+			field = "phones"
+		}
+		return false, &errs.Error{Code: errs.Conflict, Message: errSuppressed.Message, Fields: map[string]string{field: "is on the suppression list"}}
 	}
-	return nil
+	return false, nil
+}
+
+// markSuppressed records, in the transaction that stored the person, that
+// one of their addresses is on the suppression list: they are kept but
+// never contactable.
+func markSuppressed(ctx context.Context, tx *Tx, key []byte, p *crm.Person) error {
+	proj, err := loadProjection(ctx, tx, p.ID)
+	if err != nil || proj.On(consent.Suppressed) {
+		return err
+	}
+	ev := &consent.Event{At: p.UpdatedAt, PersonID: p.ID, PersonPublicID: p.PublicID, Flag: consent.Suppressed, Action: consent.Set,
+		ActorKind: string(audit.ActorSystem), SourceKind: consent.SourceSystem, Note: "an address of this person is on the suppression list"}
+	return appendEvents(ctx, tx, key, p.WorkspaceID, []*consent.Event{ev})
 }
 
 // currentContacts returns the suppression hashes of a person's stored

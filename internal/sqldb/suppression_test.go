@@ -139,3 +139,36 @@ func TestSuppressionListAdmin(t *testing.T) {
 		}
 	})
 }
+
+// TestSuppressionFlagPolicy: under the "flag" policy a person with a
+// suppressed address is stored, marked suppressed, and never contactable.
+func TestSuppressionFlagPolicy(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := audit.WithActor(context.Background(), audit.Actor{Kind: audit.ActorUser, ID: "admin"})
+		ws := newWorkspace(t, db, "acme")
+		wss := sqldb.WorkspaceStore{DB: db}
+		if err := wss.SetSuppressionPolicy(ctx, ws.ID, "maybe", audit.Entry{}); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("unknown policy: %v", err)
+		}
+		if err := wss.SetSuppressionPolicy(ctx, ws.ID, "flag", audit.NewEntry(ctx, ws.ID, "workspace.settings", "workspace", ws.PublicID, nil)); err != nil {
+			t.Fatal(err)
+		}
+		list := sqldb.SuppressionStore{DB: db}
+		if _, err := list.Add(ctx, ws.ID, []string{"gone@example.fr"}, consent.ReasonManual, audit.NewEntry(ctx, ws.ID, "suppression.add", "suppression", "", nil)); err != nil {
+			t.Fatal(err)
+		}
+		p, err := newService(db).CreatePerson(ctx, ws.ID, crm.PersonInput{LastName: "Gone", Audience: crm.B2B, Emails: []string{"gone@example.fr"}})
+		if err != nil {
+			t.Fatalf("flag policy refused: %v", err)
+		}
+		store := sqldb.ConsentStore{DB: db}
+		proj, _ := store.Projection(ctx, p.ID)
+		n, _ := store.CountContactable(ctx, ws.ID, consent.EmailMarketing, consent.Email, time.Now(), consent.DefaultSettings())
+		if !proj.On(consent.Suppressed) || n != 0 {
+			t.Fatalf("stored person is contactable: suppressed %v, count %d", proj.On(consent.Suppressed), n)
+		}
+		if rep, _ := consent.Verify(ctx, store, ws.ID); !rep.OK() || rep.Events != 1 {
+			t.Fatalf("ledger: %+v", rep)
+		}
+	})
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/registre/registre/internal/audit"
 	"github.com/registre/registre/internal/errs"
 	"github.com/registre/registre/internal/workspace"
 )
@@ -98,4 +99,30 @@ func (db *DB) Secret(ctx context.Context, name string) ([]byte, error) {
 		return nil, err
 	}
 	return hex.DecodeString(v)
+}
+
+// SuppressionPolicy returns the workspace's policy (refuse by default).
+func (s WorkspaceStore) SuppressionPolicy(ctx context.Context, id int64) (string, error) {
+	var p string
+	err := s.DB.QueryRow(ctx, `SELECT COALESCE(settings->>'suppression_policy', '') FROM workspaces WHERE id = $1`, id).Scan(&p)
+	if p == "" {
+		p = workspace.SuppressionRefuse
+	}
+	return p, err
+}
+
+// SetSuppressionPolicy changes the policy; Invalid for an unknown one.
+func (s WorkspaceStore) SetSuppressionPolicy(ctx context.Context, id int64, policy string, e audit.Entry) error {
+	if policy != workspace.SuppressionRefuse && policy != workspace.SuppressionFlag {
+		return &errs.Error{Code: errs.Invalid, Message: "Some fields are not valid.", Fields: map[string]string{"policy": "must be refuse or flag"}}
+	}
+	settings := `{"suppression_policy":"` + policy + `"}`
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		// The settings hold only this key so far; a later setting will merge.
+		if _, err := tx.Exec(ctx, `UPDATE workspaces SET settings = $2 WHERE id = $1`, id, settings); err != nil {
+			return err
+		}
+		e.Detail = map[string]any{"suppression_policy": policy}
+		return insertAudit(ctx, tx, e)
+	})
 }

@@ -51,6 +51,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /compliance/suppression/remove", s.page(auth.PermAdmin, s.removeSuppression))
 	mux.HandleFunc("GET /compliance/suppression/export", s.page(auth.PermAdmin, s.exportSuppressions))
 	mux.HandleFunc("POST /compliance/suppression/import", s.page(auth.PermAdmin, s.importSuppressions))
+	mux.HandleFunc("POST /compliance/suppression/policy", s.page(auth.PermAdmin, s.setSuppressionPolicy))
 	mux.HandleFunc("POST /compliance/ledger", s.page(auth.PermAudit, s.ledgerPage))
 	mux.HandleFunc("GET /settings/tokens", s.page(auth.PermAdmin, s.listTokens))
 	mux.HandleFunc("POST /settings/tokens", s.page(auth.PermAdmin, s.createToken))

@@ -26,6 +26,8 @@ type AuditLog interface {
 // Workspaces reads workspaces.
 type Workspaces interface {
 	ByID(ctx context.Context, id int64) (*workspace.Workspace, error)
+	SuppressionPolicy(ctx context.Context, id int64) (string, error)
+	SetSuppressionPolicy(ctx context.Context, id int64, policy string, e audit.Entry) error
 }
 
 // Server is the staff interface.

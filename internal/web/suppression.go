@@ -25,6 +25,7 @@ type SuppressionList interface {
 
 type suppressionData struct {
 	Count     int
+	Policy    string
 	Addresses string
 	Address   string
 	Reason    string
@@ -36,6 +37,9 @@ func (s *Server) suppressionView(r *http.Request, si *sessionInfo, d suppression
 		return nil, err
 	}
 	d.Count = n
+	if d.Policy, err = s.Workspaces.SuppressionPolicy(r.Context(), si.workspace.ID); err != nil {
+		return nil, err
+	}
 	v := s.newView(r, si, "Suppression list", "suppression")
 	v.Data = d
 	return v, nil
@@ -202,4 +206,15 @@ func (s *Server) peopleWithAddress(r *http.Request, si *sessionInfo, address str
 		}
 	}
 	return out, nil
+}
+
+// setSuppressionPolicy chooses what a write with a suppressed address does.
+func (s *Server) setSuppressionPolicy(w http.ResponseWriter, r *http.Request, si *sessionInfo) error {
+	e := audit.NewEntry(r.Context(), si.workspace.ID, "workspace.settings", "workspace", si.workspace.PublicID, nil)
+	if err := s.Workspaces.SetSuppressionPolicy(r.Context(), si.workspace.ID, r.PostFormValue("policy"), e); err != nil {
+		return err
+	}
+	s.setFlash(w, "Changes saved.")
+	http.Redirect(w, r, "/compliance/suppression", http.StatusSeeOther)
+	return nil
 }

@@ -10,6 +10,13 @@ import (
 	"github.com/registre/registre/internal/errs"
 )
 
+// Suppression policies: what happens when a person is created or edited
+// with an address on the suppression list.
+const (
+	SuppressionRefuse = "refuse" // the write is refused (default)
+	SuppressionFlag   = "flag"   // the person is stored, marked suppressed, never contactable
+)
+
 // Workspace is a tenant: one company's CRM.
 type Workspace struct {
 	ID        int64
