@@ -12,6 +12,10 @@ type consentPanel struct {
 	Purposes   []consent.Purpose
 	Projection *consent.Projection
 	Flags      []consent.Flag
+	// Events maps an event id to its event, so that each state shows how
+	// it was set and links to its line of the proof.
+	Events map[int64]consent.Event
+	Person string
 }
 
 func (s *Server) consentPanel(r *http.Request, si *sessionInfo, personID int64) (*consentPanel, error) {
@@ -23,7 +27,19 @@ func (s *Server) consentPanel(r *http.Request, si *sessionInfo, personID int64) 
 	if err != nil {
 		return nil, err
 	}
-	return &consentPanel{Purposes: purposes, Projection: proj, Flags: consent.Flags}, nil
+	panel := &consentPanel{Purposes: purposes, Projection: proj, Flags: consent.Flags, Events: map[int64]consent.Event{}}
+	if personID == 0 {
+		return panel, nil
+	}
+	events, err := s.Consent.Store.PersonEvents(r.Context(), si.workspace.ID, personID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		panel.Events[e.ID] = e
+		panel.Person = e.PersonPublicID
+	}
+	return panel, nil
 }
 
 // recordConsent records a staff user's change: a consent the person gave
