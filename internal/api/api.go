@@ -18,14 +18,19 @@ import (
 
 	"github.com/registre/registre/internal/audit"
 	"github.com/registre/registre/internal/auth"
+	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/errs"
 )
 
 // API is the JSON API. Mount it with mux.Handle("/api/", api.Handler()).
 type API struct {
-	CRM  *crm.Service
-	Auth *auth.Service
+	CRM     *crm.Service
+	Consent *consent.Service
+	// Contactable counts the people who may be contacted
+	// (sqldb.ConsentStore).
+	Contactable ContactCounter
+	Auth        *auth.Service
 	// Logger receives internal errors (never request bodies or personal
 	// data); nil means slog.Default().
 	Logger *slog.Logger

@@ -103,8 +103,17 @@ func decodeError(err error, body []byte, t reflect.Type) error {
 }
 
 // unknownField returns the path of the first field of v (decoded JSON) that
-// type t does not have, comparing names exactly, or "".
+// type t does not have, comparing names exactly, or "". Members of objects
+// in arrays are named with their index: changes[1].purpose.
 func unknownField(v any, t reflect.Type, prefix string) string {
+	if arr, ok := v.([]any); ok && t.Kind() == reflect.Slice {
+		for i, x := range arr {
+			if p := unknownField(x, t.Elem(), strings.TrimSuffix(prefix, ".")+"["+strconv.Itoa(i)+"]."); p != "" {
+				return p
+			}
+		}
+		return ""
+	}
 	obj, ok := v.(map[string]any)
 	if !ok || t.Kind() != reflect.Struct {
 		return ""
@@ -135,9 +144,10 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 }
 
 // fieldType returns the type of the field at a dotted path of t, or nil.
+// Paths go through arrays without an index, as encoding/json reports them.
 func fieldType(t reflect.Type, path string) reflect.Type {
 	for name := range strings.SplitSeq(path, ".") {
-		for t.Kind() == reflect.Pointer {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
 			t = t.Elem()
 		}
 		if t.Kind() != reflect.Struct {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/registre/registre/internal/api"
 	"github.com/registre/registre/internal/auth"
+	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/sqldb"
 	"github.com/registre/registre/internal/workspace"
@@ -25,6 +26,7 @@ import (
 type env struct {
 	db      *sqldb.DB
 	crm     *crm.Service
+	consent *consent.Service
 	handler http.Handler
 	srv     *httptest.Server
 	wsA     *workspace.Workspace
@@ -68,7 +70,9 @@ func newEnv(t testing.TB, db *sqldb.DB) *env {
 		t.Fatal(err)
 	}
 	e.crm = crm.NewService(sqldb.CRMStore{DB: db}, sqldb.AuditStore{DB: db})
-	a := &api.API{CRM: e.crm, Auth: authSvc, Logger: slog.New(slog.NewTextHandler(e.logs, nil))}
+	e.consent = consent.NewService(sqldb.ConsentStore{DB: db})
+	a := &api.API{CRM: e.crm, Consent: e.consent, Contactable: sqldb.ConsentStore{DB: db}, Auth: authSvc,
+		Logger: slog.New(slog.NewTextHandler(e.logs, nil))}
 	e.handler = a.Handler()
 	e.srv = httptest.NewServer(e.handler)
 	t.Cleanup(e.srv.Close)

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/registre/registre/internal/consent"
 )
 
 type openAPIDoc struct {
@@ -102,6 +104,11 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"OrganisationInput": organisationBody{}, "OrganisationSearch": organisationQuery{},
 		"OrganisationPage": pageJSON[organisationJSON]{}, "Activity": activityJSON{},
 		"ActivityInput": activityBody{}, "ActivityList": activityList{}, "Error": errorDocument{},
+		"Purpose": purposeJSON{}, "PurposeList": purposeList{}, "PurposeConsent": purposeStateJSON{},
+		"FlagValue": flagJSON{}, "ConsentState": consentStateJSON{}, "ConsentInput": consentBody{},
+		"ConsentChangeInput": changeJSON{}, "ProofInput": proofJSON{}, "ConsentEvent": consent.Event{},
+		"ConsentEventList": eventList{}, "Projection": consent.Projection{}, "ChainProblem": consent.Problem{},
+		"ConsentProof": consent.PersonProof{}, "LedgerReport": ledgerReportJSON{}, "ContactableCount": contactableJSON{},
 	} {
 		s, ok := doc.Components.Schemas[name]
 		if !ok {

@@ -24,6 +24,9 @@ func (a *API) routes() []route {
 		{"PATCH /api/v1/people/{id}", auth.PermWrite, a.patchPerson},
 		{"DELETE /api/v1/people/{id}", auth.PermDelete, a.deletePerson},
 		{"GET /api/v1/people/{id}/activities", auth.PermRead, a.listPersonActivities},
+		{"GET /api/v1/people/{id}/consent", auth.PermRead, a.getConsent},
+		{"POST /api/v1/people/{id}/consent", auth.PermWrite, a.recordConsent},
+		{"GET /api/v1/people/{id}/consent/proof", auth.PermRead, a.getConsentProof},
 
 		{"GET /api/v1/organisations", auth.PermRead, a.listOrganisations},
 		{"POST /api/v1/organisations/search", auth.PermRead, a.searchOrganisations},
@@ -37,6 +40,10 @@ func (a *API) routes() []route {
 		{"POST /api/v1/activities", auth.PermWrite, a.createActivity},
 		{"GET /api/v1/activities/{id}", auth.PermRead, a.getActivity},
 		{"DELETE /api/v1/activities/{id}", auth.PermDelete, a.deleteActivity},
+
+		{"GET /api/v1/purposes", auth.PermRead, a.listPurposes},
+		{"GET /api/v1/consent/ledger/verify", auth.PermAudit, a.verifyLedger},
+		{"GET /api/v1/consent/contactable", auth.PermRead, a.countContactable},
 	}
 }
 

@@ -55,7 +55,7 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*App, error) {
 	if err := a.Web.Init(); err != nil {
 		return nil, err
 	}
-	a.API = &api.API{CRM: a.CRM, Auth: a.Auth, Logger: logger}
+	a.API = &api.API{CRM: a.CRM, Consent: a.Consent, Contactable: sqldb.ConsentStore{DB: db}, Auth: a.Auth, Logger: logger}
 	return a, nil
 }
 
