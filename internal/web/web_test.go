@@ -33,7 +33,7 @@ type fixture struct {
 
 const adminEmail, adminPassword = "admin@example.com", "correct horse battery"
 
-func newFixture(t *testing.T, db *sqldb.DB) *fixture {
+func newFixture(t testing.TB, db *sqldb.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	ws := &workspace.Workspace{Slug: "acme", Name: "Acme SARL"}
@@ -61,7 +61,7 @@ func newFixture(t *testing.T, db *sqldb.DB) *fixture {
 	return f
 }
 
-func addUser(t *testing.T, svc *auth.Service, workspaceID int64, email string, role auth.Role) *auth.User {
+func addUser(t testing.TB, svc *auth.Service, workspaceID int64, email string, role auth.Role) *auth.User {
 	t.Helper()
 	u, err := svc.CreateUser(context.Background(), email, "Test User", adminPassword, "en")
 	if err != nil {
