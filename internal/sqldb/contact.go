@@ -46,11 +46,14 @@ func contactable(b *builder, pu consent.Purpose, ch consent.Channel, at time.Tim
 	if fit := channelFits(pu, ch); !fit {
 		return "FALSE"
 	}
-	st := `COALESCE((SELECT cs.state FROM consent_states cs WHERE cs.person_id = p.id AND cs.purpose = ` + b.arg(pu.Key) + `), 'none')`
+	st := stateSets{in: func(state consent.State) string {
+		return `p.id IN (SELECT cs.person_id FROM consent_states cs WHERE cs.workspace_id = ` + b.arg(pu.WorkspaceID) +
+			` AND cs.purpose = ` + b.arg(pu.Key) + ` AND cs.state = '` + string(state) + `')`
+	}}
 	blocking := consent.FlagMask(consent.OpposedAll, consent.Restricted, consent.ErasureRequested, consent.Suppressed)
 	conds := []string{}
 	if ch == consent.NoChannel || pu.Kind != consent.Marketing {
-		conds = append(conds, st+` = 'granted'`)
+		conds = append(conds, st.is(consent.Granted))
 	}
 	switch ch {
 	case consent.Email:
@@ -79,12 +82,20 @@ func channelFits(pu consent.Purpose, ch consent.Channel) bool {
 	return pu.Channel == ch
 }
 
+// stateSets tests a person's consent state to one purpose as membership of
+// the set of people in that state: each set is computed once per query,
+// where a per-person lookup would cost a million probes.
+type stateSets struct{ in func(consent.State) string }
+
+func (s stateSets) is(state consent.State) string    { return s.in(state) }
+func (s stateSets) isNot(state consent.State) string { return "NOT " + s.in(state) }
+
 // marketingBasisSQL mirrors rules 5–7 of docs/CONTACT_RULES.md.
-func marketingBasisSQL(b *builder, ch consent.Channel, st string, at time.Time, cfg consent.Settings) string {
-	notWithdrawn := st + ` <> 'withdrawn'`
+func marketingBasisSQL(b *builder, ch consent.Channel, st stateSets, at time.Time, cfg consent.Settings) string {
+	notWithdrawn := st.isNot(consent.Withdrawn)
 	switch ch {
 	case consent.Email, consent.SMS:
-		consumer := st + ` = 'granted'`
+		consumer := st.is(consent.Granted)
 		if cfg.SoftOptInEnabled {
 			consumer = `(` + consumer + ` OR (` + notWithdrawn + ` AND p.soft_opt_in = TRUE AND ` + sqlCustomer + `))`
 		}
@@ -95,7 +106,7 @@ func marketingBasisSQL(b *builder, ch consent.Channel, st string, at time.Time, 
 			bloctel := b.arg(consent.FlagBit(consent.Bloctel))
 			consumer = `(` + notWithdrawn + ` AND ((p.consent_flags & ` + bloctel + `) = 0 OR ` + sqlCustomer + `))`
 		} else {
-			consumer = `(` + notWithdrawn + ` AND (` + st + ` = 'granted' OR ` + sqlCustomer + `))`
+			consumer = `(` + notWithdrawn + ` AND (` + st.is(consent.Granted) + ` OR ` + sqlCustomer + `))`
 		}
 		return `((NOT ` + sqlConsumer + ` AND ` + notWithdrawn + `) OR (` + sqlConsumer + ` AND ` + consumer + `))`
 	}

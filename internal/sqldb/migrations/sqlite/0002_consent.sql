@@ -60,6 +60,8 @@ CREATE TABLE consent_states (
     event_id     BIGINT NOT NULL,
     PRIMARY KEY (person_id, purpose)
 );
+-- The contact rules select "the people who granted purpose X" as a set.
+CREATE INDEX consent_states_purpose ON consent_states (workspace_id, purpose, state, person_id);
 
 CREATE TABLE person_flags (
     person_id    INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
