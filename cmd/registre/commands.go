@@ -85,16 +85,11 @@ func runUserCreate(ctx context.Context, args []string, stdin *os.File) error {
 	if !auth.Role(*role).Valid() {
 		return usageError{"--role must be admin, marketer, sales or readonly"}
 	}
-	database, err := db.open(ctx)
+	ctx, database, ws, err := openWorkspace(ctx, db, *slug)
 	if err != nil {
 		return err
 	}
 	defer database.Close()
-	ctx = cliContext(ctx)
-	ws, err := findWorkspace(ctx, database, *slug)
-	if err != nil {
-		return err
-	}
 	svc := auth.NewService(sqldb.AuthStore{DB: database})
 	_, norm, problem := crm.NormalizeEmail(*email)
 	if problem != "" {
@@ -160,16 +155,11 @@ func runTokenCreate(ctx context.Context, args []string) error {
 	if *days < 0 || *days > 3650 {
 		return usageError{"--days must be between 0 (never) and 3650"}
 	}
-	database, err := db.open(ctx)
+	ctx, database, ws, err := openWorkspace(ctx, db, *slug)
 	if err != nil {
 		return err
 	}
 	defer database.Close()
-	ctx = cliContext(ctx)
-	ws, err := findWorkspace(ctx, database, *slug)
-	if err != nil {
-		return err
-	}
 	svc := auth.NewService(sqldb.AuthStore{DB: database})
 	_, secret, err := svc.CreateToken(ctx, ws.ID, 0, *name, auth.Role(*role), time.Duration(*days)*24*time.Hour)
 	if err != nil {

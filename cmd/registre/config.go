@@ -112,3 +112,20 @@ func parse(fs *flag.FlagSet, args []string) error {
 	}
 	return nil
 }
+
+// openWorkspace opens and migrates the database and resolves --workspace,
+// for the commands that act on one workspace. The caller closes the
+// database; the context it returns marks changes as the command line's.
+func openWorkspace(ctx context.Context, db dbFlags, slug string) (context.Context, *sqldb.DB, *workspace.Workspace, error) {
+	database, err := db.open(ctx)
+	if err != nil {
+		return ctx, nil, nil, err
+	}
+	ctx = cliContext(ctx)
+	ws, err := findWorkspace(ctx, database, slug)
+	if err != nil {
+		database.Close()
+		return ctx, nil, nil, err
+	}
+	return ctx, database, ws, nil
+}

@@ -26,16 +26,11 @@ func runDemo(ctx context.Context, args []string) error {
 	if *people <= 0 || *people > 10_000_000 {
 		return usageError{"--people must be between 1 and 10000000"}
 	}
-	database, err := db.open(ctx)
+	ctx, database, ws, err := openWorkspace(ctx, db, *slug)
 	if err != nil {
 		return err
 	}
 	defer database.Close()
-	ctx = cliContext(ctx)
-	ws, err := findWorkspace(ctx, database, *slug)
-	if err != nil {
-		return err
-	}
 	start := time.Now()
 	stats, err := demo.Load(ctx, database, ws.ID, demo.Options{People: *people, Seed: *seed, Activities: *activities, Progress: os.Stderr})
 	if err != nil {

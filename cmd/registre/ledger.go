@@ -23,16 +23,11 @@ func runLedgerVerify(ctx context.Context, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	database, err := db.open(ctx)
+	ctx, database, ws, err := openWorkspace(ctx, db, *slug)
 	if err != nil {
 		return err
 	}
 	defer database.Close()
-	ctx = cliContext(ctx)
-	ws, err := findWorkspace(ctx, database, *slug)
-	if err != nil {
-		return err
-	}
 	rep, err := consent.Verify(ctx, sqldb.ConsentStore{DB: database}, ws.ID)
 	if err != nil {
 		return err
