@@ -28,9 +28,6 @@ func (s *Server) consentPanel(r *http.Request, si *sessionInfo, personID int64) 
 		return nil, err
 	}
 	panel := &consentPanel{Purposes: purposes, Projection: proj, Flags: consent.Flags, Events: map[int64]consent.Event{}}
-	if personID == 0 {
-		return panel, nil
-	}
 	events, err := s.Consent.Store.PersonEvents(r.Context(), si.workspace.ID, personID)
 	if err != nil {
 		return nil, err

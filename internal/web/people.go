@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 )
 
@@ -100,9 +101,11 @@ func (s *Server) listPeople(w http.ResponseWriter, r *http.Request, si *sessionI
 		d.NextURL = ps.url("after", page.People[len(page.People)-1].PublicID)
 	}
 	d.Here = r.URL.RequestURI()
-	if d.Consent, err = s.consentPanel(r, si, 0); err != nil {
+	purposes, err := s.Consent.Store.Purposes(r.Context(), si.workspace.ID)
+	if err != nil {
 		return err
 	}
+	d.Consent = &consentPanel{Purposes: purposes, Flags: consent.Flags}
 	if page.HasPrev && len(page.People) > 0 {
 		d.PrevURL = ps.url("before", page.People[0].PublicID)
 	}
