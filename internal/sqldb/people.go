@@ -61,17 +61,19 @@ func (s CRMStore) Person(ctx context.Context, workspaceID int64, publicID string
 	if err != nil {
 		return nil, notFound(err, "Person")
 	}
-	if p.Emails, err = s.personEmails(ctx, p.ID); err != nil {
+	if p.Emails, err = personEmails(ctx, s.DB, p.ID); err != nil {
 		return nil, err
 	}
-	if p.Phones, err = s.personPhones(ctx, p.ID); err != nil {
+	if p.Phones, err = personPhones(ctx, s.DB, p.ID); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-func (s CRMStore) personEmails(ctx context.Context, personID int64) ([]crm.Email, error) {
-	rows, err := s.DB.Query(ctx, `SELECT email, email_norm FROM person_emails
+// personEmails reads a person's emails, primary first, through q (the
+// read pool, or the transaction that is changing them).
+func personEmails(ctx context.Context, q querier, personID int64) ([]crm.Email, error) {
+	rows, err := q.Query(ctx, `SELECT email, email_norm FROM person_emails
 		WHERE person_id = $1 ORDER BY is_primary DESC, id`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("read emails: %w", err)
@@ -88,8 +90,9 @@ func (s CRMStore) personEmails(ctx context.Context, personID int64) ([]crm.Email
 	return out, rows.Err()
 }
 
-func (s CRMStore) personPhones(ctx context.Context, personID int64) ([]crm.Phone, error) {
-	rows, err := s.DB.Query(ctx, `SELECT e164, kind FROM person_phones
+// personPhones reads a person's phones, primary first, through q.
+func personPhones(ctx context.Context, q querier, personID int64) ([]crm.Phone, error) {
+	rows, err := q.Query(ctx, `SELECT e164, kind FROM person_phones
 		WHERE person_id = $1 ORDER BY is_primary DESC, id`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("read phones: %w", err)
@@ -433,32 +436,10 @@ func currentContacts(ctx context.Context, tx *Tx, key []byte, personID int64) (m
 }
 
 func storedContacts(ctx context.Context, tx *Tx, personID int64) ([]crm.Email, []crm.Phone, error) {
-	var emails []crm.Email
-	var phones []crm.Phone
-	rows, err := tx.Query(ctx, `SELECT email, email_norm FROM person_emails WHERE person_id = $1`, personID)
+	emails, err := personEmails(ctx, tx, personID)
 	if err != nil {
 		return nil, nil, err
 	}
-	for rows.Next() {
-		var e crm.Email
-		if err := rows.Scan(&e.Address, &e.Norm); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		emails = append(emails, e)
-	}
-	rows.Close()
-	rows, err = tx.Query(ctx, `SELECT e164 FROM person_phones WHERE person_id = $1`, personID)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p crm.Phone
-		if err := rows.Scan(&p.E164); err != nil {
-			return nil, nil, err
-		}
-		phones = append(phones, p)
-	}
-	return emails, phones, rows.Err()
+	phones, err := personPhones(ctx, tx, personID)
+	return emails, phones, err
 }
