@@ -94,25 +94,40 @@ func withConsent(b *testing.B, d *dataset) {
 	if err := d.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM consent_states WHERE workspace_id = $1 LIMIT 1) x`, d.ws.ID).Scan(&have); err != nil {
 		b.Fatal(err)
 	}
+	// The masks are checked too, so that a set-up interrupted between the
+	// states and the masks is finished.
+	var masked int
+	if err := d.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM people WHERE workspace_id = $1 AND consent_granted <> 0 LIMIT 1) x`, d.ws.ID).Scan(&masked); err != nil {
+		b.Fatal(err)
+	}
+	if have > 0 && masked > 0 {
+		consentReady[d.db.Engine] = true
+		return
+	}
+	start := time.Now()
 	if have == 0 {
-		start := time.Now()
 		b.Logf("%s: writing the consent mix (once; kept for later runs)", d.db.Engine)
 		if err := d.db.InTx(ctx, func(tx *sqldb.Tx) error { return writeConsentMix(ctx, tx, d.ws.ID) }); err != nil {
 			b.Fatal(err)
 		}
-		if d.db.Engine == sqldb.Postgres {
-			// The UPDATE left a dead version of a fifth of the people.
-			for _, t := range []string{"people", "consent_states", "person_flags"} {
-				if _, err := d.db.Exec(ctx, "VACUUM "+t); err != nil {
-					b.Fatal(err)
-				}
+	}
+	if err := (sqldb.ConsentStore{DB: d.db}).RebuildMasks(ctx, d.ws.ID); err != nil {
+		b.Fatal(err)
+	}
+	if d.db.Engine == sqldb.Postgres {
+		// The UPDATEs left dead versions of the people they touched, and
+		// an index-only scan must then visit the heap: vacuum sets the
+		// visibility map again, as autovacuum would in time.
+		for _, t := range []string{"people", "consent_states", "person_flags"} {
+			if _, err := d.db.Exec(ctx, "VACUUM "+t); err != nil {
+				b.Fatal(err)
 			}
 		}
-		if err := d.db.Analyze(ctx); err != nil {
-			b.Fatal(err)
-		}
-		b.Logf("%s: consent mix written in %s", d.db.Engine, time.Since(start).Round(100*time.Millisecond))
 	}
+	if err := d.db.Analyze(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: consent mix written in %s", d.db.Engine, time.Since(start).Round(100*time.Millisecond))
 	consentReady[d.db.Engine] = true
 }
 

@@ -42,7 +42,14 @@ type Purpose struct {
 	LabelEN     string
 	Channel     Channel
 	Kind        PurposeKind
+	// Bit is the purpose's place in the people.consent_granted and
+	// consent_withdrawn masks, unique in the workspace.
+	Bit int
 }
+
+// MaxPurposes bounds a workspace's purposes: each needs a bit of a 64-bit
+// mask (one left unused so masks stay positive).
+const MaxPurposes = 63
 
 // Default purpose keys, created with every workspace.
 const (

@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"context"
 	"fmt"
+	mathrand "math/rand/v2"
 	"reflect"
 	"strings"
 	"sync"
@@ -269,5 +270,70 @@ func TestReplayReproducesProjection(t *testing.T) {
 			}
 			checkReplay(t, db, ws.ID, []string{p.PublicID})
 		})
+	})
+}
+
+// TestRebuildMasksMatchesLedger: the masks the ledger keeps on people, and
+// the ones RebuildMasks (like migration 0005) computes from consent_states,
+// are the same.
+func TestRebuildMasksMatchesLedger(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		ws := newWorkspace(t, db, "acme")
+		store := sqldb.ConsentStore{DB: db}
+		svc := consent.NewService(store)
+		r := mathrand.New(mathrand.NewPCG(3, 4))
+		keys := []string{consent.EmailMarketing, consent.SMSMarketing, consent.PhoneProspecting, consent.ProfilingPurpose}
+		actions := []consent.Action{consent.Request, consent.Confirm, consent.Grant, consent.Withdraw}
+		for i := 0; i < 40; i++ {
+			p, err := newService(db).CreatePerson(ctx, ws.ID, crm.PersonInput{LastName: fmt.Sprint("M", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j := r.IntN(6); j > 0; j-- {
+				c := consent.Change{Purpose: keys[r.IntN(len(keys))], Action: actions[r.IntN(len(actions))]}
+				if _, err := svc.Record(ctx, ws.ID, p.PublicID, []consent.Change{c}, consent.Proof{SourceKind: consent.SourceAPI}); err != nil && !errs.Is(err, errs.Conflict) {
+					t.Fatal(err)
+				}
+			}
+		}
+		masks := func() map[int64][2]int64 {
+			rows, err := db.Query(ctx, `SELECT id, consent_granted, consent_withdrawn FROM people WHERE workspace_id = $1`, ws.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			out := map[int64][2]int64{}
+			for rows.Next() {
+				var id, g, w int64
+				if err := rows.Scan(&id, &g, &w); err != nil {
+					t.Fatal(err)
+				}
+				out[id] = [2]int64{g, w}
+			}
+			return out
+		}
+		kept := masks()
+		nonzero := 0
+		for _, m := range kept {
+			if m != [2]int64{} {
+				nonzero++
+			}
+		}
+		if nonzero == 0 {
+			t.Fatal("the ledger set no mask")
+		}
+		if _, err := db.Exec(ctx, `UPDATE people SET consent_granted = 0, consent_withdrawn = 7 WHERE workspace_id = $1`, ws.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.RebuildMasks(ctx, ws.ID); err != nil {
+			t.Fatal(err)
+		}
+		rebuilt := masks()
+		for id, m := range kept {
+			if rebuilt[id] != m {
+				t.Errorf("person %d: ledger masks %v, rebuilt %v", id, m, rebuilt[id])
+			}
+		}
 	})
 }

@@ -189,6 +189,9 @@ func TestContactRulesSQLAgreesWithGoOnEveryShape(t *testing.T) {
 			}
 			people = append(people, p)
 		}
+		if err := store.RebuildMasks(ctx, ws.ID); err != nil {
+			t.Fatal(err)
+		}
 		for _, at := range []time.Time{time.Date(2026, 3, 2, 11, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 11, 0, 0, 0, time.UTC)} {
 			for _, softOn := range []bool{false, true} {
 				cfg := consent.DefaultSettings()
