@@ -21,6 +21,7 @@ type activityJSON struct {
 	OccurredAt          timestamp        `json:"occurred_at"`
 	Subject             string           `json:"subject"`
 	Body                string           `json:"body"`
+	Outcome             *string          `json:"outcome"`
 	CountsAsInteraction bool             `json:"counts_as_interaction"`
 	AuthorName          *string          `json:"author_name"`
 	CreatedAt           timestamp        `json:"created_at"`
@@ -30,7 +31,7 @@ func activityOut(a *crm.Activity) activityJSON {
 	return activityJSON{
 		ID: a.PublicID, PersonID: nullable(a.PersonPublicID), PersonName: nullable(strings.TrimSpace(a.PersonName)),
 		OrganisationID: nullable(a.OrganisationPublicID), Kind: a.Kind, OccurredAt: timestamp(a.OccurredAt),
-		Subject: a.Subject, Body: a.Body, CountsAsInteraction: a.CountsAsInteraction,
+		Subject: a.Subject, Body: a.Body, Outcome: nullable(string(a.Outcome)), CountsAsInteraction: a.CountsAsInteraction,
 		AuthorName: nullable(a.AuthorName), CreatedAt: timestamp(a.CreatedAt),
 	}
 }
@@ -44,6 +45,7 @@ type activityBody struct {
 	OccurredAt          string           `json:"occurred_at"`
 	Subject             string           `json:"subject"`
 	Body                string           `json:"body"`
+	Outcome             crm.CallOutcome  `json:"outcome"`
 	CountsAsInteraction *bool            `json:"counts_as_interaction"`
 }
 
@@ -138,7 +140,7 @@ func (a *API) createActivity(w http.ResponseWriter, r *http.Request, c *caller) 
 		return err
 	}
 	var v errs.Validation
-	in := crm.ActivityInput{Kind: b.Kind, Subject: b.Subject, Body: b.Body, CountsAsInteraction: b.CountsAsInteraction,
+	in := crm.ActivityInput{Kind: b.Kind, Subject: b.Subject, Body: b.Body, Outcome: b.Outcome, CountsAsInteraction: b.CountsAsInteraction,
 		OccurredAt: parseTime(&v, "occurred_at", b.OccurredAt)}
 	in.PersonID = activityRef(&v, "person_id", b.PersonID)
 	in.OrganisationID = activityRef(&v, "organisation_id", b.OrganisationID)

@@ -145,7 +145,7 @@ func (a *API) verifyLedger(w http.ResponseWriter, r *http.Request, c *caller) er
 
 // countContactable counts the people who may be contacted now for a
 // purpose through a channel (the purpose's own when left out), with the
-// default contact-rule settings; phone call timing is left aside.
+// workspace's contact-rule settings; phone call timing is left aside.
 func (a *API) countContactable(w http.ResponseWriter, r *http.Request, c *caller) error {
 	q, err := queryParams(r, "purpose", "channel")
 	if err != nil {
@@ -177,7 +177,11 @@ func (a *API) countContactable(w http.ResponseWriter, r *http.Request, c *caller
 	if err := v.Err(); err != nil {
 		return err
 	}
-	n, err := a.Contactable.CountContactable(r.Context(), c.workspaceID, pu.Key, ch, time.Now(), consent.DefaultSettings())
+	cfg, err := a.Consent.ContactSettings(r.Context(), c.workspaceID)
+	if err != nil {
+		return err
+	}
+	n, err := a.Contactable.CountContactable(r.Context(), c.workspaceID, pu.Key, ch, time.Now(), cfg)
 	if err != nil {
 		return err
 	}

@@ -60,6 +60,7 @@ type personCommon struct {
 	Audience          crm.Audience   `json:"audience"`
 	Origin            crm.Origin     `json:"origin"`
 	OriginDetail      string         `json:"origin_detail"`
+	SoftOptIn         bool           `json:"soft_opt_in"`
 	CollectedAt       timestamp      `json:"collected_at"`
 	OwnerName         *string        `json:"owner_name"`
 	Custom            map[string]any `json:"custom"`
@@ -93,7 +94,7 @@ func personCommonOut(p *crm.Person) personCommon {
 		ID: p.PublicID, FirstName: p.FirstName, LastName: p.LastName, JobTitle: p.JobTitle,
 		Address: addressOut(p.Address), OrganisationID: nullable(p.OrganisationPublicID),
 		OrganisationName: nullable(p.OrganisationName), Lifecycle: p.Lifecycle, Audience: p.Audience,
-		Origin: p.Origin, OriginDetail: p.OriginDetail, CollectedAt: timestamp(p.CollectedAt),
+		Origin: p.Origin, OriginDetail: p.OriginDetail, SoftOptIn: p.SoftOptIn, CollectedAt: timestamp(p.CollectedAt),
 		OwnerName: nullable(p.OwnerName), Custom: custom, LastInteractionAt: timestamp(p.LastInteractionAt),
 		CreatedAt: timestamp(p.CreatedAt), UpdatedAt: timestamp(p.UpdatedAt),
 	}
@@ -127,6 +128,7 @@ type personBody struct {
 	Audience       crm.Audience   `json:"audience"`
 	Origin         crm.Origin     `json:"origin"`
 	OriginDetail   string         `json:"origin_detail"`
+	SoftOptIn      bool           `json:"soft_opt_in"`
 	CollectedAt    string         `json:"collected_at"`
 	Custom         map[string]any `json:"custom"`
 
@@ -168,6 +170,8 @@ func (b *personBody) overlay(in *crm.PersonInput, present map[string]json.RawMes
 			in.Origin = b.Origin
 		case "origin_detail":
 			in.OriginDetail = b.OriginDetail
+		case "soft_opt_in":
+			in.SoftOptIn = b.SoftOptIn
 		case "collected_at":
 			in.CollectedAt = parseTime(&v, "collected_at", b.CollectedAt)
 		case "custom":
@@ -216,7 +220,7 @@ func personInput(p *crm.Person, fields []crm.CustomField) crm.PersonInput {
 	in := crm.PersonInput{
 		FirstName: p.FirstName, LastName: p.LastName, JobTitle: p.JobTitle, Address: p.Address,
 		OrganisationID: p.OrganisationPublicID, Lifecycle: p.Lifecycle, Audience: p.Audience,
-		Origin: p.Origin, OriginDetail: p.OriginDetail, CollectedAt: p.CollectedAt,
+		Origin: p.Origin, OriginDetail: p.OriginDetail, SoftOptIn: p.SoftOptIn, CollectedAt: p.CollectedAt,
 		OwnerUserID: p.OwnerUserID, Custom: definedCustom(p.Custom, fields, crm.EntityPerson),
 	}
 	for _, e := range p.Emails {

@@ -27,6 +27,7 @@ func (a *API) routes() []route {
 		{"GET /api/v1/people/{id}/consent", auth.PermRead, a.getConsent},
 		{"POST /api/v1/people/{id}/consent", auth.PermWrite, a.recordConsent},
 		{"GET /api/v1/people/{id}/consent/proof", auth.PermRead, a.getConsentProof},
+		{"GET /api/v1/people/{id}/contact-check", auth.PermRead, a.checkContact},
 
 		{"GET /api/v1/organisations", auth.PermRead, a.listOrganisations},
 		{"POST /api/v1/organisations/search", auth.PermRead, a.searchOrganisations},
@@ -44,6 +45,8 @@ func (a *API) routes() []route {
 		{"GET /api/v1/purposes", auth.PermRead, a.listPurposes},
 		{"GET /api/v1/consent/ledger/verify", auth.PermAudit, a.verifyLedger},
 		{"GET /api/v1/consent/contactable", auth.PermRead, a.countContactable},
+		{"GET /api/v1/settings/contact", auth.PermRead, a.getContactSettings},
+		{"PUT /api/v1/settings/contact", auth.PermAdmin, a.putContactSettings},
 	}
 }
 

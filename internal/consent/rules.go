@@ -220,6 +220,14 @@ const (
 	ReasonChannelMismatch     Reason = "channel_mismatch"
 )
 
+// Reasons lists every reason, allow bases first (the pages translate each).
+var Reasons = []Reason{ReasonConsentGranted, ReasonB2BNotOpposed, ReasonSoftOptIn, ReasonTransactional,
+	ReasonOngoingContract, ReasonNotOnBloctel, ReasonLegitimateInterest,
+	ReasonNoConsent, ReasonConsentPending, ReasonConsentWithdrawn, ReasonOpposedAll, ReasonEmailUnsubscribed,
+	ReasonSMSOptOut, ReasonPhoneOptOut, ReasonBloctel, ReasonEmailInvalid, ReasonSuppressed, ReasonErasureRequested,
+	ReasonRestricted, ReasonNoEmail, ReasonNoPhone, ReasonNoPostalAddress, ReasonOutsideCallHours, ReasonPublicHoliday,
+	ReasonCallLimitReached, ReasonRecentRefusal, ReasonPurposeSendsNothing, ReasonChannelMismatch}
+
 // Timing reports whether the reason only says "not now": waiting (or the
 // calendar) lifts it, nothing about the person has to change.
 func (r Reason) Timing() bool {

@@ -32,12 +32,25 @@ type Proof struct {
 // Service records consent changes with their proof and answers for them.
 type Service struct {
 	Store Store
-	Now   func() time.Time
+	// Settings keeps the contact-rule settings; nil means the defaults
+	// everywhere, and no way to change them.
+	Settings SettingsStore
+	Now      func() time.Time
 }
 
-// NewService returns a Service using the wall clock.
+// NewService returns a Service using the wall clock. A store that also
+// keeps the settings (sqldb.ConsentStore does) serves them too.
 func NewService(s Store) *Service {
-	return &Service{Store: s, Now: func() time.Time { return time.Now().UTC() }}
+	settings, _ := s.(SettingsStore)
+	return &Service{Store: s, Settings: settings, Now: func() time.Time { return time.Now().UTC() }}
+}
+
+// ContactSettings returns the workspace's contact-rule settings.
+func (s *Service) ContactSettings(ctx context.Context, workspaceID int64) (Settings, error) {
+	if s.Settings == nil {
+		return DefaultSettings(), nil
+	}
+	return s.Settings.ContactSettings(ctx, workspaceID)
 }
 
 // Record appends changes for one person, with one proof, as ledger events

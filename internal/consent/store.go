@@ -2,6 +2,7 @@ package consent
 
 import (
 	"context"
+	"time"
 
 	"github.com/registre/registre/internal/audit"
 )
@@ -27,4 +28,16 @@ type Store interface {
 	// EventBySeq returns one event of the chain (for proving a person's
 	// events link to their predecessors).
 	EventBySeq(ctx context.Context, workspaceID, seq int64) (*Event, error)
+	// ContactSubject returns what the rules need to know of a person at
+	// time at: facts, consent state and call history (calls in the 30 days
+	// before at, last refusal). NotFound for an unknown person.
+	ContactSubject(ctx context.Context, workspaceID int64, personPublicID string, at time.Time, cfg Settings) (Subject, error)
+}
+
+// SettingsStore keeps each workspace's contact-rule settings. It is apart
+// from Store, whose methods never change what was recorded.
+type SettingsStore interface {
+	ContactSettings(ctx context.Context, workspaceID int64) (Settings, error)
+	// SetContactSettings validates and saves them with the audit entry.
+	SetContactSettings(ctx context.Context, workspaceID int64, s SettingsJSON, e audit.Entry) error
 }

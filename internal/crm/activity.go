@@ -27,6 +27,7 @@ type Activity struct {
 	AuthorName           string
 	Subject              string
 	Body                 string
+	Outcome              CallOutcome // calls only
 	CountsAsInteraction  bool
 	CreatedAt            time.Time
 }
@@ -40,7 +41,8 @@ type ActivityInput struct {
 	OccurredAt          time.Time // zero means now
 	Subject             string
 	Body                string
-	CountsAsInteraction *bool // nil means the kind's default
+	Outcome             CallOutcome // calls only; empty if unknown
+	CountsAsInteraction *bool       // nil means the kind's default
 }
 
 // Build validates in; the error is an Invalid *errs.Error.
@@ -51,9 +53,13 @@ func (in ActivityInput) Build(now time.Time) (*Activity, error) {
 		OccurredAt: in.OccurredAt,
 		Subject:    strings.TrimSpace(in.Subject),
 		Body:       strings.TrimSpace(in.Body),
+		Outcome:    in.Outcome,
 	}
 	if !oneOf(a.Kind, ActivityKinds) {
 		v.Add("kind", "must be one of note, call, meeting, email, form_submission, purchase, other")
+	}
+	if a.Outcome != OutcomeNone && (a.Kind != KindCall || !oneOf(a.Outcome, CallOutcomes)) {
+		v.Add("outcome", "is for calls only: reached, no_answer or refused")
 	}
 	if (in.PersonID == "") == (in.OrganisationID == "") {
 		v.Add("person_id", "give either a person or an organisation")

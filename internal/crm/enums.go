@@ -83,6 +83,21 @@ const (
 // ActivityKinds lists the kinds.
 var ActivityKinds = []ActivityKind{KindNote, KindCall, KindMeeting, KindEmail, KindFormSubmission, KindPurchase, KindOther}
 
+// CallOutcome is how a call went; the contact rules read refusals.
+type CallOutcome string
+
+// Call outcomes. Refused means the person said they do not want to be
+// called: no call for RefusalQuietDays (D.223-9).
+const (
+	OutcomeNone     CallOutcome = ""
+	OutcomeReached  CallOutcome = "reached"
+	OutcomeNoAnswer CallOutcome = "no_answer"
+	OutcomeRefused  CallOutcome = "refused"
+)
+
+// CallOutcomes lists the outcomes a call can have.
+var CallOutcomes = []CallOutcome{OutcomeReached, OutcomeNoAnswer, OutcomeRefused}
+
 // CountsByDefault says whether an activity of this kind counts as an
 // interaction unless the author says otherwise. A note is internal; the
 // others are contacts with the person. (The CNIL counts only contact coming

@@ -58,7 +58,12 @@ type Person struct {
 	Audience     Audience
 	Origin       Origin
 	OriginDetail string
-	CollectedAt  time.Time
+	// SoftOptIn: the email or phone was collected during a sale and the
+	// person was informed and offered to object at collection (CPCE
+	// L.34-5): with the workspace setting on, a customer may then get
+	// marketing for similar products without prior consent.
+	SoftOptIn   bool
+	CollectedAt time.Time
 
 	OwnerUserID int64 // 0 when none
 	OwnerName   string
@@ -110,6 +115,7 @@ type PersonInput struct {
 	Audience            Audience
 	Origin              Origin
 	OriginDetail        string
+	SoftOptIn           bool
 	CollectedAt         time.Time // zero means now
 	OwnerUserID         int64
 	Custom              map[string]any
@@ -129,6 +135,7 @@ func (in PersonInput) Build(fields []CustomField, now time.Time) (*Person, error
 		Audience:     in.Audience,
 		Origin:       in.Origin,
 		OriginDetail: strings.TrimSpace(in.OriginDetail),
+		SoftOptIn:    in.SoftOptIn,
 		CollectedAt:  in.CollectedAt,
 		OwnerUserID:  in.OwnerUserID,
 		Address:      trimAddress(in.Address),

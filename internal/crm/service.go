@@ -148,6 +148,7 @@ func changedPersonFields(a, b *Person) []string {
 	add("audience", a.Audience != b.Audience)
 	add("origin", a.Origin != b.Origin || a.OriginDetail != b.OriginDetail)
 	add("collected_at", !a.CollectedAt.Equal(b.CollectedAt))
+	add("soft_opt_in", a.SoftOptIn != b.SoftOptIn)
 	add("owner_user_id", a.OwnerUserID != b.OwnerUserID)
 	add("custom", !sameCustom(a.Custom, b.Custom))
 	return out

@@ -12,7 +12,7 @@ import (
 
 const activityColumns = `a.id, a.public_id, a.workspace_id, a.person_id, p.public_id, p.first_name, p.last_name,
 	a.organisation_id, o.public_id, a.kind, a.occurred_at, a.author_user_id, u.name, a.subject, a.body,
-	a.counts_as_interaction, a.created_at`
+	a.outcome, a.counts_as_interaction, a.created_at`
 
 const activityFrom = ` FROM activities a
 	LEFT JOIN people p ON p.id = a.person_id
@@ -25,7 +25,7 @@ func scanActivity(row interface{ Scan(...any) error }) (*crm.Activity, error) {
 	var personPublic, first, last, orgPublic, author sql.NullString
 	err := row.Scan(&a.ID, &a.PublicID, &a.WorkspaceID, &personID, &personPublic, &first, &last,
 		&orgID, &orgPublic, &a.Kind, &occurred, &authorID, &author, &a.Subject, &a.Body,
-		&a.CountsAsInteraction, &created)
+		&a.Outcome, &a.CountsAsInteraction, &created)
 	if err != nil {
 		return nil, err
 	}
@@ -42,10 +42,10 @@ func scanActivity(row interface{ Scan(...any) error }) (*crm.Activity, error) {
 func (s CRMStore) AddActivity(ctx context.Context, a *crm.Activity, e audit.Entry) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO activities (public_id, workspace_id, person_id, organisation_id,
-			kind, occurred_at, author_user_id, subject, body, counts_as_interaction, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			kind, occurred_at, author_user_id, subject, body, outcome, counts_as_interaction, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 			a.PublicID, a.WorkspaceID, nullID(a.PersonID), nullID(a.OrganisationID), string(a.Kind),
-			a.OccurredAt.UnixMicro(), nullID(a.AuthorUserID), a.Subject, a.Body, a.CountsAsInteraction,
+			a.OccurredAt.UnixMicro(), nullID(a.AuthorUserID), a.Subject, a.Body, string(a.Outcome), a.CountsAsInteraction,
 			a.CreatedAt.UnixMicro()).Scan(&a.ID)
 		if err != nil {
 			return fmt.Errorf("insert activity: %w", err)

@@ -20,7 +20,7 @@ var _ crm.Store = CRMStore{}
 
 const personColumns = `p.id, p.public_id, p.workspace_id, p.first_name, p.last_name, p.email, p.phone,
 	p.job_title, p.organisation_id, o.public_id, o.name, p.lifecycle, p.audience, p.origin,
-	p.origin_detail, p.collected_at, p.address_line1, p.address_line2, p.postal_code, p.city,
+	p.origin_detail, p.soft_opt_in, p.collected_at, p.address_line1, p.address_line2, p.postal_code, p.city,
 	p.region, p.country, p.owner_user_id, u.name, p.custom, p.last_interaction_at, p.created_at, p.updated_at`
 
 const personFrom = ` FROM people p
@@ -34,7 +34,7 @@ func scanPerson(row interface{ Scan(...any) error }) (*crm.Person, error) {
 	var orgPublicID, orgName, ownerName sql.NullString
 	err := row.Scan(&p.ID, &p.PublicID, &p.WorkspaceID, &p.FirstName, &p.LastName, &email, &phone,
 		&p.JobTitle, &orgID, &orgPublicID, &orgName, &p.Lifecycle, &p.Audience, &p.Origin,
-		&p.OriginDetail, &collected, &p.Address.Line1, &p.Address.Line2, &p.Address.PostalCode, &p.Address.City,
+		&p.OriginDetail, &p.SoftOptIn, &collected, &p.Address.Line1, &p.Address.Line2, &p.Address.PostalCode, &p.Address.City,
 		&p.Address.Region, &p.Address.Country, &ownerID, &ownerName, &custom, &last, &created, &updated)
 	if err != nil {
 		return nil, err
@@ -131,14 +131,14 @@ func (s CRMStore) CreatePerson(ctx context.Context, p *crm.Person, e audit.Entry
 		err = tx.QueryRow(ctx, `INSERT INTO people (public_id, workspace_id, first_name, last_name,
 			sort_key, alt_key, email, phone, job_title, organisation_id, lifecycle, audience, origin,
 			origin_detail, collected_at, address_line1, address_line2, postal_code, city, region, country,
-			owner_user_id, custom, created_at, updated_at)
+			owner_user_id, custom, created_at, updated_at, soft_opt_in)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-			$20, $21, $22, $23, $24, $25) RETURNING id`,
+			$20, $21, $22, $23, $24, $25, $26) RETURNING id`,
 			p.PublicID, p.WorkspaceID, p.FirstName, p.LastName, sortKey, altKey, p.PrimaryEmail(),
 			p.PrimaryPhone(), p.JobTitle, nullID(p.OrganisationID), string(p.Lifecycle), string(p.Audience),
 			string(p.Origin), p.OriginDetail, p.CollectedAt.UnixMicro(), p.Address.Line1, p.Address.Line2,
 			p.Address.PostalCode, p.Address.City, p.Address.Region, p.Address.Country, nullID(p.OwnerUserID),
-			custom, p.CreatedAt.UnixMicro(), p.UpdatedAt.UnixMicro()).Scan(&p.ID)
+			custom, p.CreatedAt.UnixMicro(), p.UpdatedAt.UnixMicro(), p.SoftOptIn).Scan(&p.ID)
 		if err != nil {
 			return fmt.Errorf("insert person: %w", err)
 		}
@@ -181,12 +181,12 @@ func (s CRMStore) UpdatePerson(ctx context.Context, p *crm.Person, e audit.Entry
 			alt_key = $6, email = $7, phone = $8, job_title = $9, organisation_id = $10, lifecycle = $11,
 			audience = $12, origin = $13, origin_detail = $14, collected_at = $15, address_line1 = $16,
 			address_line2 = $17, postal_code = $18, city = $19, region = $20, country = $21,
-			owner_user_id = $22, custom = $23, updated_at = $24
+			owner_user_id = $22, custom = $23, updated_at = $24, soft_opt_in = $25
 			WHERE workspace_id = $1 AND id = $2`,
 			p.WorkspaceID, p.ID, p.FirstName, p.LastName, sortKey, altKey, p.PrimaryEmail(), p.PrimaryPhone(),
 			p.JobTitle, nullID(p.OrganisationID), string(p.Lifecycle), string(p.Audience), string(p.Origin),
 			p.OriginDetail, p.CollectedAt.UnixMicro(), p.Address.Line1, p.Address.Line2, p.Address.PostalCode,
-			p.Address.City, p.Address.Region, p.Address.Country, nullID(p.OwnerUserID), custom, p.UpdatedAt.UnixMicro())
+			p.Address.City, p.Address.Region, p.Address.Country, nullID(p.OwnerUserID), custom, p.UpdatedAt.UnixMicro(), p.SoftOptIn)
 		if err != nil {
 			return fmt.Errorf("update person: %w", err)
 		}

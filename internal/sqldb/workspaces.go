@@ -116,10 +116,8 @@ func (s WorkspaceStore) SetSuppressionPolicy(ctx context.Context, id int64, poli
 	if policy != workspace.SuppressionRefuse && policy != workspace.SuppressionFlag {
 		return &errs.Error{Code: errs.Invalid, Message: "Some fields are not valid.", Fields: map[string]string{"policy": "must be refuse or flag"}}
 	}
-	settings := `{"suppression_policy":"` + policy + `"}`
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		// The settings hold only this key so far; a later setting will merge.
-		if _, err := tx.Exec(ctx, `UPDATE workspaces SET settings = $2 WHERE id = $1`, id, settings); err != nil {
+		if err := writeSetting(ctx, tx, id, "suppression_policy", policy); err != nil {
 			return err
 		}
 		e.Detail = map[string]any{"suppression_policy": policy}

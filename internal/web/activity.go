@@ -12,6 +12,9 @@ import (
 func readActivityForm(r *http.Request) crm.ActivityInput {
 	in := crm.ActivityInput{Kind: crm.ActivityKind(r.PostFormValue("kind")), Subject: r.PostFormValue("subject"),
 		Body: r.PostFormValue("body")}
+	if in.Kind == crm.KindCall {
+		in.Outcome = crm.CallOutcome(r.PostFormValue("outcome"))
+	}
 	if t, err := time.ParseInLocation("2006-01-02T15:04", r.PostFormValue("occurred_at"), i18n.Paris); err == nil {
 		in.OccurredAt = t.UTC()
 	}

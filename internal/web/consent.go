@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/registre/registre/internal/consent"
 )
@@ -16,9 +17,12 @@ type consentPanel struct {
 	// it was set and links to its line of the proof.
 	Events map[int64]consent.Event
 	Person string
+	// Contact is the rules engine's answer, now, for each purpose that
+	// sends messages, through its channel.
+	Contact []consent.PurposeDecision
 }
 
-func (s *Server) consentPanel(r *http.Request, si *sessionInfo, personID int64) (*consentPanel, error) {
+func (s *Server) consentPanel(r *http.Request, si *sessionInfo, personID int64, publicID string) (*consentPanel, error) {
 	purposes, err := s.Consent.Store.Purposes(r.Context(), si.workspace.ID)
 	if err != nil {
 		return nil, err
@@ -35,6 +39,15 @@ func (s *Server) consentPanel(r *http.Request, si *sessionInfo, personID int64) 
 	for _, e := range events {
 		panel.Events[e.ID] = e
 		panel.Person = e.PersonPublicID
+	}
+	decisions, err := s.Consent.CheckAll(r.Context(), si.workspace.ID, publicID, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range decisions {
+		if d.Purpose.Channel != consent.NoChannel {
+			panel.Contact = append(panel.Contact, d)
+		}
 	}
 	return panel, nil
 }

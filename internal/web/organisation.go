@@ -26,6 +26,7 @@ type orgPageData struct {
 	MorePeople bool
 	Activities []crm.Activity
 	Kinds      []crm.ActivityKind
+	Outcomes   []crm.CallOutcome
 	Now        time.Time
 }
 
@@ -160,6 +161,6 @@ func (s *Server) showOrganisation(w http.ResponseWriter, r *http.Request, si *se
 	}
 	v := s.newView(r, si, o.Name, "organisations")
 	v.Flash = s.takeFlash(w, r)
-	v.Data = orgPageData{Org: o, Fields: entityFields(fields, crm.EntityOrganisation), People: people.People, MorePeople: people.HasNext, Activities: acts, Kinds: crm.ActivityKinds, Now: time.Now()}
+	v.Data = orgPageData{Org: o, Fields: entityFields(fields, crm.EntityOrganisation), People: people.People, MorePeople: people.HasNext, Activities: acts, Kinds: crm.ActivityKinds, Outcomes: crm.CallOutcomes, Now: time.Now()}
 	return s.render(w, r, http.StatusOK, "organisation", v)
 }

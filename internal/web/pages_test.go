@@ -83,7 +83,7 @@ func TestEveryPageRenders(t *testing.T) {
 		c := f.login(t, adminEmail)
 		for _, path := range []string{"/", "/people", "/people/new", "/people/" + p.PublicID, "/people/" + p.PublicID + "/edit",
 			"/organisations", "/organisations/new", "/organisations/" + org.PublicID, "/organisations/" + org.PublicID + "/edit",
-			"/audit", "/settings/tokens", "/settings/fields", "/settings/members"} {
+			"/audit", "/settings/tokens", "/settings/fields", "/settings/members", "/settings/contact-rules"} {
 			res := c.get(path)
 			if res.status != http.StatusOK || !strings.Contains(res.body, "</html>") {
 				t.Errorf("GET %s: %d", path, res.status)

@@ -22,6 +22,7 @@ type personPageData struct {
 	Activities []crm.Activity
 	Fields     []crm.CustomField
 	Kinds      []crm.ActivityKind
+	Outcomes   []crm.CallOutcome
 	Now        time.Time
 }
 
@@ -44,6 +45,7 @@ type personForm struct {
 	Line1, Line2, PostalCode, City, Region, Country                       string
 	OrganisationID, Lifecycle, Audience, Origin, OriginDetail, Collected  string
 	Owner                                                                 string
+	SoftOptIn                                                             bool
 	Custom                                                                map[string]string
 }
 
@@ -52,7 +54,7 @@ func formFromPerson(p *crm.Person) personForm {
 		Line1: p.Address.Line1, Line2: p.Address.Line2, PostalCode: p.Address.PostalCode, City: p.Address.City,
 		Region: p.Address.Region, Country: p.Address.Country, OrganisationID: p.OrganisationPublicID,
 		Lifecycle: string(p.Lifecycle), Audience: string(p.Audience), Origin: string(p.Origin),
-		OriginDetail: p.OriginDetail, Custom: map[string]string{}}
+		OriginDetail: p.OriginDetail, SoftOptIn: p.SoftOptIn, Custom: map[string]string{}}
 	if !p.CollectedAt.IsZero() {
 		f.Collected = p.CollectedAt.In(i18n.Paris).Format("2006-01-02")
 	}
@@ -86,7 +88,7 @@ func readPersonForm(r *http.Request, fields []crm.CustomField) personForm {
 		Line2: g("address_line2"), PostalCode: g("postal_code"), City: g("city"), Region: g("region"),
 		Country: g("country"), OrganisationID: g("organisation_id"), Lifecycle: g("lifecycle"), Audience: g("audience"),
 		Origin: g("origin"), OriginDetail: g("origin_detail"), Collected: g("collected_at"), Owner: g("owner"),
-		Custom: map[string]string{}}
+		SoftOptIn: g("soft_opt_in") == "on", Custom: map[string]string{}}
 	for _, cf := range fields {
 		if cf.Entity == crm.EntityPerson {
 			f.Custom[cf.Key] = g("custom." + cf.Key)
@@ -100,7 +102,7 @@ func (f personForm) input(fields []crm.CustomField) crm.PersonInput {
 		Emails: append([]string{f.Email}, lines(f.OtherEmails)...), Phones: append([]string{f.Phone}, lines(f.OtherPhones)...),
 		Address:        crm.Address{Line1: f.Line1, Line2: f.Line2, PostalCode: f.PostalCode, City: f.City, Region: f.Region, Country: f.Country},
 		OrganisationID: f.OrganisationID, Lifecycle: crm.Lifecycle(f.Lifecycle), Audience: crm.Audience(f.Audience),
-		Origin: crm.Origin(f.Origin), OriginDetail: f.OriginDetail, OwnerUserID: atoi(f.Owner), Custom: map[string]any{}}
+		Origin: crm.Origin(f.Origin), OriginDetail: f.OriginDetail, SoftOptIn: f.SoftOptIn, OwnerUserID: atoi(f.Owner), Custom: map[string]any{}}
 	if t, err := time.ParseInLocation("2006-01-02", f.Collected, i18n.Paris); err == nil {
 		in.CollectedAt = t.UTC()
 	}
@@ -135,13 +137,13 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, si *sessionI
 	if err != nil {
 		return err
 	}
-	panel, err := s.consentPanel(r, si, p.ID)
+	panel, err := s.consentPanel(r, si, p.ID, p.PublicID)
 	if err != nil {
 		return err
 	}
 	v := s.newView(r, si, p.DisplayName(), "people")
 	v.Flash = s.takeFlash(w, r)
-	v.Data = personPageData{Person: p, Consent: panel, Activities: acts, Fields: personFields(fields), Kinds: crm.ActivityKinds, Now: time.Now()}
+	v.Data = personPageData{Person: p, Consent: panel, Activities: acts, Fields: personFields(fields), Kinds: crm.ActivityKinds, Outcomes: crm.CallOutcomes, Now: time.Now()}
 	return s.render(w, r, http.StatusOK, "person", v)
 }
 

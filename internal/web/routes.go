@@ -60,4 +60,6 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /settings/fields", s.page(auth.PermAdmin, s.createField))
 	mux.HandleFunc("POST /settings/fields/{id}/delete", s.page(auth.PermAdmin, s.deleteField))
 	mux.HandleFunc("GET /settings/members", s.page(auth.PermAdmin, s.listMembers))
+	mux.HandleFunc("GET /settings/contact-rules", s.page(auth.PermAdmin, s.contactSettingsPage))
+	mux.HandleFunc("POST /settings/contact-rules", s.page(auth.PermAdmin, s.saveContactSettings))
 }
