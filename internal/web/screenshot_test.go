@@ -50,7 +50,7 @@ func TestScreenshots(t *testing.T) {
 	shots := []struct{ name, path string }{
 		{"home", "/"}, {"people", "/people"}, {"person", "/people/" + first.PublicID}, {"proof", "/people/" + first.PublicID + "/consent"}, {"person_edit", "/people/" + first.PublicID + "/edit"},
 		{"organisations", "/organisations"}, {"organisation", "/organisations/" + org.PublicID}, {"audit", "/audit"},
-		{"tokens", "/settings/tokens"}, {"fields", "/settings/fields"},
+		{"tokens", "/settings/tokens"}, {"fields", "/settings/fields"}, {"contact_rules", "/settings/contact-rules"},
 	}
 	shoot := func(name, path string) {
 		if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+path)); err != nil {

@@ -38,6 +38,15 @@
       sel.addEventListener("change", sync);
       sync();
     });
+    // The call outcome only means something for a call: it is disabled
+    // (and so not sent) for other kinds; without script the server ignores it.
+    root.querySelectorAll("select[data-counts-default]").forEach(function (sel) {
+      var outcome = sel.form.querySelector("select[name=outcome]");
+      if (!outcome) { return; }
+      function sync() { outcome.disabled = sel.value !== "call"; }
+      sel.addEventListener("change", sync);
+      sync();
+    });
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
 })();
