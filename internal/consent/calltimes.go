@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"slices"
 	"time"
 	_ "time/tzdata" // call hours are Paris hours even on hosts without zoneinfo
 )
@@ -109,7 +110,12 @@ func callTiming(s Subject, at time.Time, cfg Settings) ([]Reason, time.Time) {
 		rs = append(rs, ReasonOutsideCallHours)
 	}
 	earliest := at
-	if s.CallsLast30Days >= cfg.MaxCallsPer30Days {
+	if s.CallTimes != nil {
+		if free, limited := callLimitEnd(s.CallTimes, at, cfg.MaxCallsPer30Days); limited {
+			rs = append(rs, ReasonCallLimitReached)
+			earliest = free
+		}
+	} else if s.CallsLast30Days >= cfg.MaxCallsPer30Days {
 		// Only the count is known, not when each call was made, so the
 		// day the oldest one leaves the 30-day window cannot be computed.
 		// One day later is a conservative hint: re-ask then.
@@ -145,4 +151,25 @@ func later(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// callPeriod is the period over which calls are counted: a rolling 30 days
+// ending at the call asked about (a call at c counts until c+30 days).
+const callPeriod = 30 * 24 * time.Hour
+
+// callLimitEnd counts the calls in the window ending at at; when they reach
+// max, it returns the instant enough of them have left the window for one
+// more call: the (n-max+1)-th oldest call's time plus 30 days.
+func callLimitEnd(calls []time.Time, at time.Time, max int) (time.Time, bool) {
+	var in []time.Time
+	for _, c := range calls {
+		if c.After(at.Add(-callPeriod)) && !c.After(at) {
+			in = append(in, c)
+		}
+	}
+	if len(in) < max {
+		return time.Time{}, false
+	}
+	slices.SortFunc(in, func(a, b time.Time) int { return a.Compare(b) })
+	return in[len(in)-max].Add(callPeriod), true
 }

@@ -144,6 +144,33 @@ func TestRule_6e_CallLimit(t *testing.T) {
 	})
 }
 
+// TestRule_6e_CallLimitWithCallTimes: with the calls' times known, the
+// engine counts those of the 30 days before the call asked about, and the
+// call becomes possible when enough of them have left that window.
+func TestRule_6e_CallLimitWithCallTimes(t *testing.T) {
+	times := func(ts ...time.Time) func(*Subject) {
+		return func(s *Subject) { s.CallTimes, s.CallsLast30Days = append([]time.Time{}, ts...), 99 } // the count is ignored
+	}
+	lim := []Reason{ReasonCallLimitReached}
+	may1, may20, jun1, jun10 := pt(2026, 5, 1, 11, 0), pt(2026, 5, 20, 15, 0), pt(2026, 6, 1, 11, 0), pt(2026, 6, 10, 11, 0)
+	runCallCases(t, []callCase{
+		{name: "no call", s: caller(times()), at: pt(2026, 6, 16, 11, 0)},
+		{name: "3 in the window, 1 older", s: caller(times(may1, may20, jun1, jun10)), at: pt(2026, 6, 16, 11, 0)},
+		// Four calls since 20 May: the one of 20 May 15:00 leaves the
+		// window on 19 June at 15:00 (30 × 24 h later).
+		{name: "4 in the window", s: caller(times(may20, jun1, jun10, pt(2026, 6, 12, 11, 0))), at: pt(2026, 6, 16, 11, 0),
+			want: lim, notBefore: pt(2026, 6, 19, 15, 0)},
+		// Five calls: two must leave; the second oldest (1 June 11:00)
+		// leaves on 1 July 11:00.
+		{name: "5 in the window", s: caller(times(jun10, may20, pt(2026, 6, 12, 11, 0), jun1, pt(2026, 6, 15, 11, 0))), at: pt(2026, 6, 16, 11, 0),
+			want: lim, notBefore: pt(2026, 7, 1, 11, 0)},
+		// Freed at 19:30 on a Friday evening: the next window is Monday.
+		{name: "freed out of hours", s: caller(times(pt(2026, 5, 29, 19, 30), jun1, jun10, pt(2026, 6, 12, 11, 0))), at: pt(2026, 6, 16, 11, 0),
+			want: lim, notBefore: pt(2026, 6, 29, 10, 0)},
+		{name: "a call after the time asked is not counted", s: caller(times(may20, jun1, jun10, pt(2026, 6, 20, 11, 0))), at: pt(2026, 6, 16, 11, 0)},
+	})
+}
+
 // TestRule_6f_RecentRefusal: after a refusal during a call, 60 full
 // calendar days without calls, counted from the day after the refusal.
 func TestRule_6f_RecentRefusal(t *testing.T) {

@@ -25,6 +25,11 @@ type Subject struct {
 
 	CallsLast30Days int       // calls or attempts by this company in the 30 days before the decision time
 	LastCallRefusal time.Time // zero if none
+	// CallTimes, when not nil, are the times of the calls or attempts
+	// (those of the 30 days before the decision time at least): the
+	// engine then counts them itself for the time asked, ignoring
+	// CallsLast30Days, and knows exactly when the oldest leaves the window.
+	CallTimes []time.Time
 
 	// Location is the consumer's time zone when it is known to differ from
 	// the workspace's (overseas departments); nil means Settings.Location.

@@ -530,6 +530,13 @@ func TestProperty_NotBefore(t *testing.T) {
 			p, ch, s.Audience, s.HasPhone = phoneMkt, Phone, crm.B2C, true
 			clear(s.Flags)
 		}
+		if rapid.Bool().Draw(t, "call times known?") {
+			s.CallTimes = []time.Time{}
+			for i := rapid.IntRange(0, 8).Draw(t, "call times"); i > 0; i-- {
+				ago := time.Duration(rapid.Int64Range(0, int64(40*24*time.Hour)).Draw(t, "call ago"))
+				s.CallTimes = append(s.CallTimes, at.Add(-ago))
+			}
+		}
 		d := Decide(s, p, ch, at, cfg)
 		if d.NotBefore.IsZero() {
 			return
@@ -538,6 +545,9 @@ func TestProperty_NotBefore(t *testing.T) {
 			t.Fatalf("NotBefore on a wrong decision: %+v at %v", d, at)
 		}
 		then := Decide(s, p, ch, d.NotBefore, cfg)
+		if s.CallTimes != nil && !then.Allowed {
+			t.Fatalf("with the call times known, still denied at NotBefore %v: %v", d.NotBefore, then.Reasons)
+		}
 		if !then.Allowed && !slices.Equal(then.Reasons, []Reason{ReasonCallLimitReached}) {
 			t.Fatalf("at NotBefore %v still denied: %v", d.NotBefore, then.Reasons)
 		}

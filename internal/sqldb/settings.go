@@ -115,19 +115,32 @@ func (s ConsentStore) ContactSubject(ctx context.Context, workspaceID int64, per
 		return consent.Subject{}, err
 	}
 	subject := Subject(&p, proj, p.SoftOptIn)
-	var calls int
 	var refusal *int64
-	err = s.DB.QueryRow(ctx, `SELECT
-		COALESCE(SUM(CASE WHEN occurred_at > $3 THEN 1 ELSE 0 END), 0),
-		MAX(CASE WHEN outcome = 'refused' THEN occurred_at END)
-		FROM activities WHERE person_id = $1 AND kind = 'call' AND occurred_at <= $2`,
-		id, at.UnixMicro(), at.Add(-30*24*time.Hour).UnixMicro()).Scan(&calls, &refusal)
+	err = s.DB.QueryRow(ctx, `SELECT MAX(occurred_at) FROM activities
+		WHERE person_id = $1 AND kind = 'call' AND outcome = 'refused' AND occurred_at <= $2`, id, at.UnixMicro()).Scan(&refusal)
 	if err != nil {
 		return consent.Subject{}, fmt.Errorf("read call history: %w", err)
 	}
-	subject.CallsLast30Days = calls
 	if refusal != nil {
 		subject.LastCallRefusal = time.UnixMicro(*refusal).UTC()
 	}
-	return subject, nil
+	// The times, not just a count, so that the engine can say when the
+	// call limit frees up.
+	rows, err := s.DB.Query(ctx, `SELECT occurred_at FROM activities
+		WHERE person_id = $1 AND kind = 'call' AND occurred_at > $2 AND occurred_at <= $3 ORDER BY occurred_at`,
+		id, at.Add(-30*24*time.Hour).UnixMicro(), at.UnixMicro())
+	if err != nil {
+		return consent.Subject{}, fmt.Errorf("read call history: %w", err)
+	}
+	defer rows.Close()
+	subject.CallTimes = []time.Time{}
+	for rows.Next() {
+		var t int64
+		if err := rows.Scan(&t); err != nil {
+			return consent.Subject{}, err
+		}
+		subject.CallTimes = append(subject.CallTimes, time.UnixMicro(t).UTC())
+	}
+	subject.CallsLast30Days = len(subject.CallTimes)
+	return subject, rows.Err()
 }

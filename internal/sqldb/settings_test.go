@@ -75,8 +75,9 @@ func TestContactSubjectReadsTheCallLog(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.CallsLast30Days != 2 || !s.LastCallRefusal.Equal(at.Add(-31*24*time.Hour)) || !s.HasPhone || s.HasEmail {
-			t.Errorf("subject: %d calls, refusal %v, phone %v, email %v", s.CallsLast30Days, s.LastCallRefusal, s.HasPhone, s.HasEmail)
+		if s.CallsLast30Days != 2 || len(s.CallTimes) != 2 || !s.CallTimes[0].Equal(at.Add(-29*24*time.Hour)) ||
+			!s.LastCallRefusal.Equal(at.Add(-31*24*time.Hour)) || !s.HasPhone || s.HasEmail {
+			t.Errorf("subject: %d calls %v, refusal %v, phone %v, email %v", s.CallsLast30Days, s.CallTimes, s.LastCallRefusal, s.HasPhone, s.HasEmail)
 		}
 	})
 }
