@@ -207,7 +207,7 @@ func purposeBits(ctx context.Context, q querier, workspaceID int64) (map[string]
 
 // RebuildMasks recomputes every person's consent masks of a workspace from
 // consent_states, for a projection written by other means than the ledger
-// (a restore that skipped the masks, a benchmark set-up). One set-based
+// (a benchmark set-up, a repair by hand). One set-based
 // pass: a correlated subquery per person takes minutes at a million.
 func (s ConsentStore) RebuildMasks(ctx context.Context, workspaceID int64) error {
 	return s.DB.InTx(ctx, func(tx *Tx) error {
