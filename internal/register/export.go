@@ -44,6 +44,9 @@ func (s *Service) Export(ctx context.Context, workspaceID int64, workspaceName, 
 	if err != nil {
 		return err
 	}
+	if workspaceName == "" {
+		workspaceName = org.ControllerName
+	}
 	if err := s.Audit.Record(ctx, audit.NewEntry(ctx, workspaceID, "register.export", "register", "",
 		map[string]any{"format": format, "entries": len(active)})); err != nil {
 		return err
