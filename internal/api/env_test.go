@@ -74,7 +74,7 @@ func newEnv(t testing.TB, db *sqldb.DB) *env {
 	e.consent = consent.NewService(sqldb.ConsentStore{DB: db})
 	a := &api.API{CRM: e.crm, Consent: e.consent, Contactable: sqldb.ConsentStore{DB: db}, Auth: authSvc,
 		Register: register.NewService(sqldb.RegisterStore{DB: db}, sqldb.CRMStore{DB: db}, sqldb.ConsentStore{DB: db}, sqldb.AuditStore{DB: db}),
-		Logger: slog.New(slog.NewTextHandler(e.logs, nil))}
+		Logger:   slog.New(slog.NewTextHandler(e.logs, nil))}
 	e.handler = a.Handler()
 	e.srv = httptest.NewServer(e.handler)
 	t.Cleanup(e.srv.Close)
