@@ -100,7 +100,6 @@ func TestRegisterPages(t *testing.T) {
 	})
 }
 
-
 // formValues reads the values a browser would send from a rendered form:
 // text inputs, checked boxes, selected options and textareas.
 func formValues(body string) url.Values {
