@@ -452,6 +452,18 @@ func (a *Activity) ValidateActivation() error {
 	return v.Err()
 }
 
+// Bases returns the legal bases of the activity's purposes, each once, in
+// order of first use.
+func (a *Activity) Bases() []consent.LegalBasis {
+	var out []consent.LegalBasis
+	for _, p := range a.Purposes {
+		if p.Basis != "" && !slices.Contains(out, p.Basis) {
+			out = append(out, p.Basis)
+		}
+	}
+	return out
+}
+
 // Covers reports whether the activity defines the consent purpose key.
 func (a *Activity) Covers(key string) bool {
 	return slices.ContainsFunc(a.Purposes, func(p PurposeSpec) bool { return p.Key == key })

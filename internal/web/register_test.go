@@ -2,6 +2,13 @@ package web_test
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/registre/registre/internal/browsertest"
+	"github.com/registre/registre/internal/register"
 	"net/url"
 	"regexp"
 	"strings"
@@ -135,4 +142,42 @@ func attr(tag, name string) string {
 
 func htmlUnescape(s string) string {
 	return strings.NewReplacer("&#39;", "'", "&quot;", `"`, "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&amp;", "&").Replace(s)
+}
+
+// TestRegisterScreenshots writes PNGs of the register pages to the folder
+// named by REGISTRE_SCREENSHOTS (skipped otherwise, like TestScreenshots).
+func TestRegisterScreenshots(t *testing.T) {
+	dir := os.Getenv("REGISTRE_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("REGISTRE_SCREENSHOTS is not set")
+	}
+	f := newFixture(t, sqldbtest.Open(t, sqldb.SQLite))
+	svc := f.server.Register
+	entries, err := svc.AdoptTemplates(cliCtx(), f.ws.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.SetOrganisation(cliCtx(), f.ws.ID, register.Organisation{ControllerName: "Acme SARL", ControllerAddress: "3 quai Saint-Antoine, 69002 Lyon",
+		ControllerEmail: "rgpd@acme.fr", DPOName: "Claire Martin", DPOEmail: "dpo@acme.fr", Processors: []register.Processor{{Name: "Brevo", Service: "SMTP", Country: "FR"}}})
+	f.crm.CreateCustomField(cliCtx(), f.ws.ID, crm.CustomField{Entity: crm.EntityPerson, Key: "allergies", Label: "Allergies", Kind: crm.FieldText, Category: "personal_life"})
+	f.crm.CreateCustomField(cliCtx(), f.ws.ID, crm.CustomField{Entity: crm.EntityPerson, Key: "badge", Label: "Badge", Kind: crm.FieldText})
+	ctx := browsertest.New(t, 60*time.Second)
+	os.MkdirAll(dir, 0o755)
+	if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+"/login"), chromedp.SendKeys(chromedp.CSS("#email"), adminEmail),
+		chromedp.SendKeys(chromedp.CSS("#password"), adminPassword), chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitReady(chromedp.CSS(`[data-testid="logout"]`))); err != nil {
+		t.Fatal(err)
+	}
+	id := entries[1].PublicID
+	for name, path := range map[string]string{"register": "/compliance/register", "register_entry": "/compliance/register/" + id,
+		"register_form": "/compliance/register/" + id + "/edit", "register_organisation": "/compliance/register/organisation"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+path)); err != nil {
+			t.Fatal(err)
+		}
+		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+	}
 }
