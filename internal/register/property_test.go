@@ -14,15 +14,14 @@ func genActivity(t *rapid.T) register.Activity {
 		SubjectGroups: rapid.SliceOfN(rapid.StringMatching(`[A-Za-z]{0,8}`), 0, 2).Draw(t, "subjects"),
 		Categories:    rapid.SliceOfN(rapid.SampledFrom(register.DataCategories), 0, 3).Draw(t, "categories"),
 		Fields:        rapid.SliceOfN(rapid.SampledFrom([]string{"email", "phone", "address"}), 0, 3).Draw(t, "fields")}
-	for i := range rapid.IntRange(0, 3).Draw(t, "purposes") {
+	for range rapid.IntRange(0, 3).Draw(t, "purposes") {
 		a.Purposes = append(a.Purposes, register.PurposeSpec{LabelFR: rapid.StringMatching(`[a-z ]{0,10}`).Draw(t, "fr"),
 			LabelEN: rapid.StringMatching(`[a-z ]{0,10}`).Draw(t, "en"), Basis: rapid.SampledFrom(append(consent.LegalBases, "")).Draw(t, "basis"),
 			Interest: rapid.SampledFrom([]string{"", "grow"}).Draw(t, "interest")})
-		_ = i
 	}
 	for range rapid.IntRange(0, 3).Draw(t, "rules") {
 		a.Retention = append(a.Retention, register.RetentionRule{Subjects: rapid.SampledFrom(register.SubjectsList).Draw(t, "who"),
-			Start: rapid.SampledFrom(append(register.StartEvents, "")).Draw(t, "start"),
+			Start:  rapid.SampledFrom(append(register.StartEvents, "")).Draw(t, "start"),
 			Period: register.Period{Count: rapid.IntRange(-2, 40).Draw(t, "count"), Unit: rapid.SampledFrom(register.Units).Draw(t, "unit")},
 			Action: rapid.SampledFrom(register.EndActions).Draw(t, "action")})
 	}
