@@ -238,8 +238,15 @@ func (s *Service) save(ctx context.Context, e *Entry, action string) error {
 
 // AdoptTemplates creates an active entry from each template named in keys
 // (all when keys is empty) that the workspace has not adopted yet (an
-// archived adoption does not count). It returns the entries created.
+// archived adoption does not count). It returns the entries created; an
+// unknown key is Invalid and adopts nothing. Each entry is saved in its own
+// transaction, so after a failure running it again adopts the rest.
 func (s *Service) AdoptTemplates(ctx context.Context, workspaceID int64, keys []string) ([]Entry, error) {
+	for _, k := range keys {
+		if _, ok := TemplateByKey(k); !ok {
+			return nil, &errs.Error{Code: errs.Invalid, Message: "Some fields are not valid.", Fields: map[string]string{"templates": "unknown template " + quote(k)}}
+		}
+	}
 	existing, err := s.Store.Entries(ctx, workspaceID)
 	if err != nil {
 		return nil, err
@@ -260,11 +267,6 @@ func (s *Service) AdoptTemplates(ctx context.Context, workspaceID int64, keys []
 			return out, err
 		}
 		out = append(out, *e)
-	}
-	for _, k := range keys {
-		if _, ok := TemplateByKey(k); !ok {
-			return out, &errs.Error{Code: errs.Invalid, Message: "Some fields are not valid.", Fields: map[string]string{"templates": "unknown template " + quote(k)}}
-		}
 	}
 	return out, nil
 }
