@@ -23,6 +23,21 @@ const (
 	GapProcessor GapKind = "processor"
 )
 
+// CollectedField is a field something other than the CRM's custom fields
+// collects (a form, later), for the drift check.
+type CollectedField struct {
+	Origin   string       // what collects it, e.g. "form Newsletter v3"
+	Key      string       // the field
+	Category DataCategory // "" when unclassified
+}
+
+// FieldSource is anything that collects personal data besides custom
+// fields: forms register one in Service.Sources so that the drift check
+// sees their fields too.
+type FieldSource interface {
+	CollectedFields(ctx context.Context, workspaceID int64) ([]CollectedField, error)
+}
+
 // Gap is one difference found by the drift check. Subject is what it is
 // about (a field key, a purpose key, an entry id, a processor name) and
 // Detail the category for field gaps.
@@ -68,6 +83,17 @@ func (s *Service) Drift(ctx context.Context, workspaceID int64) ([]Gap, error) {
 	for _, f := range fields {
 		if f.Category == "" || !categories[DataCategory(f.Category)] {
 			gaps = append(gaps, Gap{Kind: GapFieldCategory, Subject: f.Key, Detail: f.Category})
+		}
+	}
+	for _, src := range s.Sources {
+		collected, err := src.CollectedFields(ctx, workspaceID)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range collected {
+			if f.Category == "" || !categories[f.Category] {
+				gaps = append(gaps, Gap{Kind: GapFieldCategory, Subject: f.Origin + ": " + f.Key, Detail: string(f.Category)})
+			}
 		}
 	}
 	purposes, err := s.Purposes.Purposes(ctx, workspaceID)

@@ -119,7 +119,10 @@ type Service struct {
 	Fields   Fields
 	Purposes Purposes
 	Audit    AuditLog
-	Now      func() time.Time
+	// Sources are other collectors of personal data (forms) the drift
+	// check compares with the register; custom fields are always checked.
+	Sources []FieldSource
+	Now     func() time.Time
 }
 
 // NewService returns a Service on the wall clock.

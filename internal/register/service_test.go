@@ -283,6 +283,13 @@ func TestDrift(t *testing.T) {
 		if got := kinds()[register.GapFieldCategory]; strings.Join(got, ",") != "badge,shoe_size" {
 			t.Errorf("after archiving audience: %v", got)
 		}
+		// A form (through a FieldSource) collecting unlisted data.
+		f.svc.Sources = []register.FieldSource{formFields{{Origin: "form Salon", Key: "ip_address", Category: register.CatConnection},
+			{Origin: "form Salon", Key: "email", Category: register.CatIdentity}}}
+		if got := kinds()[register.GapFieldCategory]; strings.Join(got, ",") != "badge,shoe_size,form Salon: ip_address" {
+			t.Errorf("with a form: %v", got)
+		}
+		f.svc.Sources = nil
 		// Listing the processor closes its gap.
 		cust := entryByTemplate(t, f, register.TplProspectingB2C)
 		a := cust.Activity
@@ -380,4 +387,12 @@ func pdfText(t *testing.T, doc []byte) string {
 		t.Fatal(err)
 	}
 	return out.String()
+}
+
+// formFields stands for the forms of a later issue: the drift check reads
+// whatever a FieldSource declares.
+type formFields []register.CollectedField
+
+func (f formFields) CollectedFields(context.Context, int64) ([]register.CollectedField, error) {
+	return f, nil
 }
