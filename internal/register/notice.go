@@ -201,8 +201,10 @@ func basisLines(a *Activity, lang string) []string {
 	return out
 }
 
-// localPart picks the French or English half of a bilingual "fr / en"
-// text (the templates write them so), or the whole text.
+// Local picks the French or English half of a bilingual "fr / en" text
+// (the templates write them so), or the whole text.
+func Local(s, lang string) string { return localPart(s, lang) }
+
 func localPart(s, lang string) string {
 	fr, en, ok := strings.Cut(s, " / ")
 	if !ok {

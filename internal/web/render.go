@@ -113,6 +113,7 @@ func templateFuncs(lang i18n.Lang, a *assets) template.FuncMap {
 			}
 			return h
 		},
+		"local":    func(s string) string { return register.Local(s, string(lang)) },
 		"ruleText": func(rr register.RetentionRule) string { return register.RuleText(rr, string(lang)) },
 		"anyFlag": func(p *consent.Projection) bool {
 			for _, f := range p.Flags {
