@@ -214,13 +214,17 @@ func pdfRows(pdf *fpdf.Fpdf, tr func(string) string, rows [][2]string) {
 			r[1] = "—"
 		}
 		pdf.SetFont("Helvetica", "B", 9)
+		if pdf.GetY() > 265 {
+			pdf.AddPage() // keep a label with the start of its value
+		}
 		x, y := pdf.GetXY()
+		page := pdf.PageNo()
 		pdf.MultiCell(55, 5, tr(r[0]), "", "L", false)
 		yLabel := pdf.GetY()
 		pdf.SetXY(x+56, y)
 		pdf.SetFont("Helvetica", "", 9)
 		pdf.MultiCell(0, 5, tr(r[1]), "", "L", false)
-		if pdf.GetY() < yLabel {
+		if pdf.PageNo() == page && pdf.GetY() < yLabel {
 			pdf.SetY(yLabel)
 		}
 		pdf.Ln(1)
