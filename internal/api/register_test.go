@@ -62,7 +62,7 @@ func TestRegisterAPI(t *testing.T) {
 			t.Fatalf("negative period: %d %s", r.status, r.body)
 		}
 		good := `{"version":1,"activity":{"name":"Jeu concours","name_en":"Contest","purposes":[{"key":"contest","label_fr":"organiser le jeu","label_en":"run the contest","legal_basis":"consent","channel":"email"}],
-			"subject_categories":["Participants"],"data_categories":["identity"],"data_fields":["email"],"retention":[{"subjects":"prospects","start":"collection","period":{"count":6,"unit":"months"},"action":"delete"}]}}`
+			"subject_categories":["Participants"],"data_categories":["identity"],"data_fields":["email"],"recipients":{"internal":["Marketing"],"processors":[],"third_parties":[]},"retention":[{"subjects":"prospects","start":"collection","period":{"count":6,"unit":"months"},"action":"delete"}]}}`
 		if r := e.do(t, "PUT", "/api/v1/register/"+id, "admin", good); r.status != 200 || !strings.Contains(r.body, `"version":2`) {
 			t.Fatalf("update: %d %s", r.status, r.body)
 		}

@@ -13,7 +13,9 @@ func genActivity(t *rapid.T) register.Activity {
 	a := register.Activity{Name: rapid.StringMatching(`[A-Za-zé ]{0,20}`).Draw(t, "name"), NameEN: rapid.StringMatching(`[A-Za-z ]{0,20}`).Draw(t, "name_en"),
 		SubjectGroups: rapid.SliceOfN(rapid.StringMatching(`[A-Za-z]{0,8}`), 0, 2).Draw(t, "subjects"),
 		Categories:    rapid.SliceOfN(rapid.SampledFrom(register.DataCategories), 0, 3).Draw(t, "categories"),
-		Fields:        rapid.SliceOfN(rapid.SampledFrom([]string{"email", "phone", "address"}), 0, 3).Draw(t, "fields")}
+		Fields:        rapid.SliceOfN(rapid.SampledFrom([]string{"email", "phone", "address"}), 0, 3).Draw(t, "fields"),
+		Recipients: register.Recipients{Internal: rapid.SliceOfN(rapid.StringMatching(`[A-Za-z]{0,8}`), 0, 2).Draw(t, "internal"),
+			Processors: rapid.SliceOfN(rapid.StringMatching(`[A-Za-z]{0,8}`), 0, 1).Draw(t, "processors")}}
 	for range rapid.IntRange(0, 3).Draw(t, "purposes") {
 		a.Purposes = append(a.Purposes, register.PurposeSpec{LabelFR: rapid.StringMatching(`[a-z ]{0,10}`).Draw(t, "fr"),
 			LabelEN: rapid.StringMatching(`[a-z ]{0,10}`).Draw(t, "en"), Basis: rapid.SampledFrom(append(consent.LegalBases, "")).Draw(t, "basis"),

@@ -449,6 +449,9 @@ func (a *Activity) ValidateActivation() error {
 	if a.NameEN == "" {
 		v.Add("name_en", "the English notice needs the name in English")
 	}
+	if len(a.Recipients.Internal)+len(a.Recipients.Processors)+len(a.Recipients.ThirdParties) == 0 {
+		v.Add("recipients.internal", "list at least one recipient (the department that uses the data)")
+	}
 	return v.Err()
 }
 

@@ -42,6 +42,7 @@ func TestActivation(t *testing.T) {
 		{"ErrTransferWithoutSafeguard", func(a *register.Activity) { a.Transfers = []register.Transfer{{Country: "US"}} }, "transfers.0"},
 		{"ErrUnknownCategory", func(a *register.Activity) { a.Categories = append(a.Categories, "horoscope") }, "data_categories"},
 		{"ErrNoSubjects", func(a *register.Activity) { a.SubjectGroups = nil }, "subject_categories"},
+		{"ErrNoRecipient", func(a *register.Activity) { a.Recipients = register.Recipients{} }, "recipients.internal"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
