@@ -10,6 +10,7 @@ import (
 	"github.com/registre/registre/internal/auth"
 	"github.com/registre/registre/internal/demo"
 	"github.com/registre/registre/internal/errs"
+	"github.com/registre/registre/internal/register"
 	"github.com/registre/registre/internal/sqldb"
 	"github.com/registre/registre/internal/workspace"
 )
@@ -57,6 +58,13 @@ func setUpDemo(ctx context.Context, a *app.App) (*demoLogin, error) {
 			return nil, err
 		}
 		fmt.Printf("Demo workspace %q created with %d people.\n", ws.Slug, stats.People)
+		// The register's common sheet, so that notices render once the
+		// templates are adopted (left to the visitor: one click).
+		if _, err := a.Register.SetOrganisation(ctx, ws.ID, register.Organisation{ControllerName: "Atelier Martin SARL",
+			ControllerAddress: "12 rue des Tanneurs, 69001 Lyon", ControllerEmail: "rgpd@atelier-martin.example",
+			Processors: []register.Processor{}}); err != nil {
+			return nil, err
+		}
 	}
 	return &demoLogin{email: demoEmail, password: password}, nil
 }

@@ -26,6 +26,9 @@ Commands:
   user create      create a user or give them a role: --workspace W --email E --role R
   token create     create an API token: --workspace W --name N --role R
   ledger verify    check the consent ledger's hash chain: --workspace W
+  register export  export the register of processing activities: --workspace W --format csv|pdf [-o FILE]
+  register adopt   adopt the CNIL templates in a workspace's register: --workspace W
+  register processors  the operator's processor register (Art. 30(2)), one row per workspace [-o FILE]
   demo             generate people: --people N (deterministic; up to millions)
   version          print the version
 
@@ -75,6 +78,12 @@ func run(ctx context.Context, args []string) error {
 		return runTokenCreate(ctx, rest[1:])
 	case cmd == "ledger" && sub == "verify":
 		return runLedgerVerify(ctx, rest[1:])
+	case cmd == "register" && sub == "export":
+		return runRegisterExport(ctx, rest[1:])
+	case cmd == "register" && sub == "adopt":
+		return runRegisterAdopt(ctx, rest[1:])
+	case cmd == "register" && sub == "processors":
+		return runRegisterProcessors(ctx, rest[1:])
 	case cmd == "demo":
 		return runDemo(ctx, rest)
 	case cmd == "version" || cmd == "--version":

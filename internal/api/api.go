@@ -21,6 +21,7 @@ import (
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/errs"
+	"github.com/registre/registre/internal/register"
 )
 
 // API is the JSON API. Mount it with mux.Handle("/api/", api.Handler()).
@@ -31,6 +32,8 @@ type API struct {
 	// (sqldb.ConsentStore).
 	Contactable ContactCounter
 	Auth        *auth.Service
+	// Register is the register of processing activities.
+	Register *register.Service
 	// Logger receives internal errors (never request bodies or personal
 	// data); nil means slog.Default().
 	Logger *slog.Logger

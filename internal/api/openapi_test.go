@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/registre/registre/internal/consent"
+	"github.com/registre/registre/internal/register"
 )
 
 type openAPIDoc struct {
@@ -109,6 +110,13 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"ConsentChangeInput": changeJSON{}, "ProofInput": proofJSON{}, "ConsentEvent": consent.Event{},
 		"ConsentEventList": eventList{}, "Projection": consent.Projection{}, "ChainProblem": consent.Problem{},
 		"ConsentProof": consent.PersonProof{}, "LedgerReport": ledgerReportJSON{}, "ContactableCount": contactableJSON{},
+		"RegisterPeriod": register.Period{}, "RetentionRule": register.RetentionRule{}, "PurposeSpec": register.PurposeSpec{},
+		"Recipients": register.Recipients{}, "Transfer": register.Transfer{}, "RegisterActivity": register.Activity{},
+		"RegisterEntry": register.Entry{}, "RegisterEntryList": registerList{}, "RegisterVersion": register.Version{},
+		"RegisterVersionList": versionList{}, "RegisterEntryInput": registerEntryBody{}, "RegisterStatusInput": statusBody{},
+		"AdoptInput": adoptBody{}, "RegisterTemplate": register.Template{}, "RegisterTemplateList": templateList{},
+		"Notice": register.Notice{}, "DriftGap": register.Gap{}, "DriftGapList": gapList{}, "RetentionEntry": register.Retention{},
+		"RetentionList": retentionList{}, "Processor": register.Processor{}, "RegisterOrganisation": register.Organisation{},
 	} {
 		s, ok := doc.Components.Schemas[name]
 		if !ok {

@@ -47,6 +47,23 @@ func (a *API) routes() []route {
 		{"GET /api/v1/consent/contactable", auth.PermRead, a.countContactable},
 		{"GET /api/v1/settings/contact", auth.PermRead, a.getContactSettings},
 		{"PUT /api/v1/settings/contact", auth.PermAdmin, a.putContactSettings},
+
+		{"GET /api/v1/register", auth.PermRead, a.listRegister},
+		{"POST /api/v1/register", auth.PermAdmin, a.createRegisterEntry},
+		{"GET /api/v1/register/{id}", auth.PermRead, a.getRegisterEntry},
+		{"PUT /api/v1/register/{id}", auth.PermAdmin, a.updateRegisterEntry},
+		{"POST /api/v1/register/{id}/status", auth.PermAdmin, a.setRegisterStatus},
+		{"GET /api/v1/register/{id}/versions", auth.PermRead, a.listRegisterVersions},
+		{"GET /api/v1/register/{id}/versions/{version}", auth.PermRead, a.getRegisterVersion},
+		{"GET /api/v1/register/{id}/notice", auth.PermRead, a.getEntryNotice},
+		{"GET /api/v1/purposes/{key}/notice", auth.PermRead, a.getPurposeNotice},
+		{"GET /api/v1/register/templates", auth.PermRead, a.listRegisterTemplates},
+		{"POST /api/v1/register/adopt", auth.PermAdmin, a.adoptTemplates},
+		{"GET /api/v1/register/drift", auth.PermRead, a.registerDrift},
+		{"GET /api/v1/register/retention", auth.PermRead, a.registerRetention},
+		{"GET /api/v1/register/export", auth.PermAudit, a.exportRegister},
+		{"GET /api/v1/settings/register", auth.PermRead, a.getRegisterOrganisation},
+		{"PUT /api/v1/settings/register", auth.PermAdmin, a.putRegisterOrganisation},
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/registre/registre/internal/auth"
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
+	"github.com/registre/registre/internal/register"
 	"github.com/registre/registre/internal/sqldb"
 	"github.com/registre/registre/internal/web"
 )
@@ -27,13 +28,14 @@ type Config struct {
 // App is a running Registre: everything it holds in memory can be rebuilt
 // from the database, so several may share one PostgreSQL database.
 type App struct {
-	DB      *sqldb.DB
-	CRM     *crm.Service
-	Consent *consent.Service
-	Auth    *auth.Service
-	Web     *web.Server
-	API     *api.API
-	log     *slog.Logger
+	DB       *sqldb.DB
+	CRM      *crm.Service
+	Consent  *consent.Service
+	Auth     *auth.Service
+	Register *register.Service
+	Web      *web.Server
+	API      *api.API
+	log      *slog.Logger
 }
 
 // New builds an App on an open, migrated database.
@@ -50,12 +52,13 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*App, error) {
 	a.CRM = crm.NewService(sqldb.CRMStore{DB: db}, sqldb.AuditStore{DB: db})
 	a.Auth = auth.NewService(sqldb.AuthStore{DB: db})
 	a.Consent = consent.NewService(sqldb.ConsentStore{DB: db})
-	a.Web = &web.Server{CRM: a.CRM, Consent: a.Consent, Suppression: sqldb.SuppressionStore{DB: db}, Auth: a.Auth, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
+	a.Register = register.NewService(sqldb.RegisterStore{DB: db}, sqldb.CRMStore{DB: db}, sqldb.ConsentStore{DB: db}, sqldb.AuditStore{DB: db})
+	a.Web = &web.Server{CRM: a.CRM, Consent: a.Consent, Suppression: sqldb.SuppressionStore{DB: db}, Auth: a.Auth, Register: a.Register, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
 		Audit: sqldb.AuditStore{DB: db}, Logger: logger, SecureCookies: cfg.SecureCookies, SealKey: sealKey}
 	if err := a.Web.Init(); err != nil {
 		return nil, err
 	}
-	a.API = &api.API{CRM: a.CRM, Consent: a.Consent, Contactable: sqldb.ConsentStore{DB: db}, Auth: a.Auth, Logger: logger}
+	a.API = &api.API{CRM: a.CRM, Consent: a.Consent, Contactable: sqldb.ConsentStore{DB: db}, Auth: a.Auth, Register: a.Register, Logger: logger}
 	return a, nil
 }
 

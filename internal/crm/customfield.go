@@ -44,8 +44,18 @@ type CustomField struct {
 	Kind        FieldKind
 	Options     []string // for select
 	Position    int
-	CreatedAt   time.Time
+	// Category is the category of personal data the field collects, one of
+	// FieldCategories (the CNIL model register's), or "" until someone
+	// says: the register's drift check warns about a field whose category
+	// no active entry lists.
+	Category  string
+	CreatedAt time.Time
 }
+
+// FieldCategories are the categories of personal data of the CNIL model
+// register (register.DataCategories holds the same list; a test keeps
+// them equal).
+var FieldCategories = []string{"identity", "personal_life", "professional_life", "economic", "connection", "location", "internet", "other"}
 
 var fieldKeyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
@@ -66,6 +76,10 @@ func (f *CustomField) Validate() error {
 	}
 	if !oneOf(f.Kind, FieldKinds) {
 		v.Add("kind", "must be text, number, date, boolean or select")
+	}
+	f.Category = strings.TrimSpace(f.Category)
+	if f.Category != "" && !oneOf(f.Category, FieldCategories) {
+		v.Add("category", "is not a category of the register")
 	}
 	if f.Kind == FieldSelect && len(f.Options) == 0 {
 		v.Add("options", "a select field needs at least one option")

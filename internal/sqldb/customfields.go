@@ -12,7 +12,7 @@ import (
 
 // CustomFields returns a workspace's custom field definitions in order.
 func (s CRMStore) CustomFields(ctx context.Context, workspaceID int64) ([]crm.CustomField, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, entity, key, label, kind, options, position, created_at
+	rows, err := s.DB.Query(ctx, `SELECT id, entity, key, label, kind, options, position, category, created_at
 		FROM custom_fields WHERE workspace_id = $1 ORDER BY entity, position, id`, workspaceID)
 	if err != nil {
 		return nil, fmt.Errorf("list custom fields: %w", err)
@@ -23,7 +23,7 @@ func (s CRMStore) CustomFields(ctx context.Context, workspaceID int64) ([]crm.Cu
 		f := crm.CustomField{WorkspaceID: workspaceID}
 		var options string
 		var created int64
-		if err := rows.Scan(&f.ID, &f.Entity, &f.Key, &f.Label, &f.Kind, &options, &f.Position, &created); err != nil {
+		if err := rows.Scan(&f.ID, &f.Entity, &f.Key, &f.Label, &f.Kind, &options, &f.Position, &f.Category, &created); err != nil {
 			return nil, err
 		}
 		_ = json.Unmarshal([]byte(options), &f.Options)
@@ -43,9 +43,9 @@ func (s CRMStore) CreateCustomField(ctx context.Context, f *crm.CustomField, e a
 		options = []byte("[]")
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO custom_fields (workspace_id, entity, key, label, kind, options, position, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, f.WorkspaceID, string(f.Entity), f.Key, f.Label,
-			string(f.Kind), string(options), f.Position, f.CreatedAt.UnixMicro()).Scan(&f.ID)
+		err := tx.QueryRow(ctx, `INSERT INTO custom_fields (workspace_id, entity, key, label, kind, options, position, category, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, f.WorkspaceID, string(f.Entity), f.Key, f.Label,
+			string(f.Kind), string(options), f.Position, f.Category, f.CreatedAt.UnixMicro()).Scan(&f.ID)
 		if isUniqueViolation(err) {
 			return &errs.Error{Code: errs.Conflict, Message: "A custom field with this key already exists.",
 				Fields: map[string]string{"key": "is already used"}}

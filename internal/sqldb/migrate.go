@@ -46,9 +46,11 @@ func loadMigrations(engine Engine) ([]migration, error) {
 		out = append(out, migration{version: v, name: strings.TrimSuffix(name, ".sql"), sql: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	// Numbers increase strictly but may leave gaps: parallel branches are
+	// each given their own numbers and merged in any order.
 	for i := range out {
-		if out[i].version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d", out[i].name, i+1)
+		if out[i].version < 1 || (i > 0 && out[i].version == out[i-1].version) {
+			return nil, fmt.Errorf("migration %s: number used twice or below 1", out[i].name)
 		}
 	}
 	return out, nil
@@ -77,13 +79,15 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
-	var current int
-	if err := conn.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
-		return nil, fmt.Errorf("read schema version: %w", err)
+	// Each migration not yet recorded is applied, not only those above the
+	// highest: a branch merged later may bring a lower number.
+	done, err := appliedVersions(ctx, conn)
+	if err != nil {
+		return nil, err
 	}
 	var applied []string
 	for _, m := range steps {
-		if m.version <= current {
+		if done[m.version] {
 			continue
 		}
 		if err := applyMigration(ctx, conn, db.dialect, m); err != nil {
@@ -92,6 +96,23 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		applied = append(applied, m.name)
 	}
 	return applied, nil
+}
+
+func appliedVersions(ctx context.Context, conn *sql.Conn) (map[int]bool, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read schema versions: %w", err)
+	}
+	defer rows.Close()
+	done := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		done[v] = true
+	}
+	return done, rows.Err()
 }
 
 func applyMigration(ctx context.Context, conn *sql.Conn, d dialect, m migration) error {

@@ -14,6 +14,7 @@ import (
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/i18n"
+	"github.com/registre/registre/internal/register"
 	"github.com/registre/registre/internal/workspace"
 )
 
@@ -112,6 +113,8 @@ func templateFuncs(lang i18n.Lang, a *assets) template.FuncMap {
 			}
 			return h
 		},
+		"local":    func(s string) string { return register.Local(s, string(lang)) },
+		"ruleText": func(rr register.RetentionRule) string { return register.RuleText(rr, string(lang)) },
 		"anyFlag": func(p *consent.Projection) bool {
 			for _, f := range p.Flags {
 				if f.On {

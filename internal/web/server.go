@@ -14,6 +14,7 @@ import (
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/i18n"
+	"github.com/registre/registre/internal/register"
 	"github.com/registre/registre/internal/workspace"
 )
 
@@ -37,10 +38,12 @@ type Server struct {
 	// Suppression is the suppression list.
 	Suppression SuppressionList
 	Auth        *auth.Service
-	Users       auth.Store
-	Workspaces  Workspaces
-	Audit       AuditLog
-	Logger      *slog.Logger
+	// Register is the register of processing activities.
+	Register   *register.Service
+	Users      auth.Store
+	Workspaces Workspaces
+	Audit      AuditLog
+	Logger     *slog.Logger
 	// SecureCookies marks cookies Secure; set when served over TLS.
 	SecureCookies bool
 	// SealKey encrypts search criteria carried in URLs.

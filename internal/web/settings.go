@@ -71,6 +71,8 @@ type fieldsData struct {
 	Form   crm.CustomField
 	Kinds  []crm.FieldKind
 	Raw    string
+	// Categories are the register's data categories a field may collect.
+	Categories []string
 }
 
 func (s *Server) fieldsView(r *http.Request, si *sessionInfo, d fieldsData) (*view, error) {
@@ -78,7 +80,7 @@ func (s *Server) fieldsView(r *http.Request, si *sessionInfo, d fieldsData) (*vi
 	if err != nil {
 		return nil, err
 	}
-	d.Fields, d.Kinds = fields, crm.FieldKinds
+	d.Fields, d.Kinds, d.Categories = fields, crm.FieldKinds, crm.FieldCategories
 	v := s.newView(r, si, "Custom fields", "settings")
 	v.Data = d
 	return v, nil
@@ -96,7 +98,8 @@ func (s *Server) listFields(w http.ResponseWriter, r *http.Request, si *sessionI
 func (s *Server) createField(w http.ResponseWriter, r *http.Request, si *sessionInfo) error {
 	raw := r.PostFormValue("options")
 	f := crm.CustomField{Entity: crm.Entity(r.PostFormValue("entity")), Key: r.PostFormValue("key"),
-		Label: r.PostFormValue("label"), Kind: crm.FieldKind(r.PostFormValue("kind")), Options: lines(raw)}
+		Label: r.PostFormValue("label"), Kind: crm.FieldKind(r.PostFormValue("kind")), Options: lines(raw),
+		Category: r.PostFormValue("category")}
 	_, err := s.CRM.CreateCustomField(r.Context(), si.workspace.ID, f)
 	if err != nil {
 		v, verr := s.fieldsView(r, si, fieldsData{Form: f, Raw: raw})
