@@ -70,7 +70,7 @@ type csvWriter struct {
 	cw *csv.Writer
 }
 
-func (c *csvWriter) Format() string { return FormatCSV }
+func (c *csvWriter) Format() string             { return FormatCSV }
 func (c *csvWriter) Header(cols []string) error { return c.cw.Write(cols) }
 
 // Row writes a row; a value that a spreadsheet would run as a formula

@@ -222,7 +222,7 @@ func NewCatalogue(purposes []consent.Purpose, custom []crm.CustomField, retentio
 		p := &purposes[i]
 		add(Field{Key: "consent." + p.Key, Label: "Consent: " + p.LabelEN, Group: GroupProtection, Type: TypeConsent,
 			Options: []string{string(consent.None), string(consent.Pending), string(consent.Granted), string(consent.Withdrawn)},
-			Source: SrcConsent, Ref: p.Key, Purpose: p})
+			Source:  SrcConsent, Ref: p.Key, Purpose: p})
 		col(Column{Key: "consent." + p.Key, Label: "Consent: " + p.LabelEN, Source: SrcConsent, Ref: p.Key})
 	}
 	for _, f := range consent.Flags {

@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/registre/registre/internal/audit"
 	"github.com/registre/registre/internal/consent"
+	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/errs"
 	"github.com/registre/registre/internal/segment"
 )
@@ -184,7 +186,7 @@ func (s SegmentStore) RunBatch(ctx context.Context, cat *segment.Catalogue, j *s
 			done = true
 			return finishJob(ctx, tx, j, segment.JobDone, "", now)
 		}
-		if err := applyBulk(ctx, tx, s.DB.Engine, key, j, ids, publicIDs, now); err != nil {
+		if err := applyBulk(ctx, tx, s.DB.Engine, cat, key, j, ids, publicIDs, now); err != nil {
 			return err
 		}
 		j.LastPerson = ids[len(ids)-1]
@@ -295,14 +297,18 @@ var settableColumns = map[string]string{"job_title": "job_title", "origin_detail
 	"postal_code": "postal_code", "region": "region", "country": "country"}
 
 // applyBulk applies the job's action to a batch of people.
-func applyBulk(ctx context.Context, tx *Tx, engine Engine, key []byte, j *segment.Job, ids []int64, publicIDs []string, now time.Time) error {
+func applyBulk(ctx context.Context, tx *Tx, engine Engine, cat *segment.Catalogue, key []byte, j *segment.Job, ids []int64, publicIDs []string, now time.Time) error {
 	b := &builder{}
 	var q string
 	p := j.Params
 	switch j.Action {
 	case segment.ActSetField:
 		if k, ok := strings.CutPrefix(p.Field, "custom."); ok {
-			q = `UPDATE people SET custom = ` + customSet(b, engine, k, p.Value) + `, updated_at = ` + b.arg(now.UnixMicro())
+			f, ok := cat.Field(p.Field)
+			if !ok {
+				return errs.Errorf(errs.Invalid, "The field is not a field of this workspace.")
+			}
+			q = `UPDATE people SET custom = ` + customSet(b, engine, k, typedCustom(f.Custom, p.Value)) + `, updated_at = ` + b.arg(now.UnixMicro())
 		} else {
 			col, ok := settableColumns[p.Field]
 			if !ok {
@@ -331,16 +337,29 @@ func applyBulk(ctx context.Context, tx *Tx, engine Engine, key []byte, j *segmen
 
 // customSet is the SQL of custom with one key set to a value of the
 // field's kind (the value is JSON-encoded and passed as an argument).
-func customSet(b *builder, engine Engine, key, value string) string {
-	var v any = value
-	if value == "" {
-		v = nil
-	}
+func customSet(b *builder, engine Engine, key string, v any) string {
 	raw, _ := json.Marshal(v)
 	if engine == Postgres {
 		return `jsonb_set(custom, ARRAY[CAST(` + b.arg(key) + ` AS TEXT)], CAST(` + b.arg(string(raw)) + ` AS JSONB))`
 	}
 	return `json_set(custom, ` + b.arg(`$."`+key+`"`) + `, json(` + b.arg(string(raw)) + `))`
+}
+
+// typedCustom converts a custom field's value to its JSON type (the
+// value was validated when the job was queued); empty clears it.
+func typedCustom(kind crm.FieldKind, value string) any {
+	if value == "" {
+		return nil
+	}
+	switch kind {
+	case crm.FieldNumber:
+		if f, err := strconv.ParseFloat(value, 64); err == nil {
+			return f
+		}
+	case crm.FieldBoolean:
+		return value == "true"
+	}
+	return value
 }
 
 func appendBulkConsent(ctx context.Context, tx *Tx, key []byte, j *segment.Job, ids []int64, publicIDs []string, now time.Time) error {

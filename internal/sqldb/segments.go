@@ -328,4 +328,3 @@ func (s SegmentStore) Stream(ctx context.Context, q segment.Query, columns []str
 		}
 	}
 }
-

@@ -228,17 +228,18 @@ func (c *segCompiler) custom(f segment.Field, jsonCol string, n segment.Node) st
 }
 
 func (c *segCompiler) consentState(f segment.Field, n segment.Node) string {
-	bit := c.b.arg(int64(1) << f.Purpose.Bit)
 	var cond string
+	bit := func() string { return c.b.arg(int64(1) << f.Purpose.Bit) }
 	switch consent.State(n.Value) {
 	case consent.Granted:
-		cond = `(p.consent_granted & ` + bit + `) <> 0`
+		cond = `(p.consent_granted & ` + bit() + `) <> 0`
 	case consent.Withdrawn:
-		cond = `(p.consent_withdrawn & ` + bit + `) <> 0`
+		cond = `(p.consent_withdrawn & ` + bit() + `) <> 0`
 	case consent.Pending:
 		cond = c.pending(f)
 	default: // none: neither granted, withdrawn nor pending
-		cond = `((p.consent_granted & ` + bit + `) = 0 AND (p.consent_withdrawn & ` + bit + `) = 0 AND NOT ` + c.pending(f) + `)`
+		b := bit()
+		cond = `((p.consent_granted & ` + b + `) = 0 AND (p.consent_withdrawn & ` + b + `) = 0 AND NOT ` + c.pending(f) + `)`
 	}
 	if n.Op == "neq" {
 		return `(NOT ` + cond + `)`

@@ -124,8 +124,8 @@ func (f *segFixture) names(t *testing.T, tree segment.Node) []string {
 }
 
 func c(field, op, value string) segment.Node { return segment.Node{Field: field, Op: op, Value: value} }
-func and(ns ...segment.Node) segment.Node   { return segment.Node{Group: segment.And, Children: ns} }
-func or(ns ...segment.Node) segment.Node    { return segment.Node{Group: segment.Or, Children: ns} }
+func and(ns ...segment.Node) segment.Node    { return segment.Node{Group: segment.And, Children: ns} }
+func or(ns ...segment.Node) segment.Node     { return segment.Node{Group: segment.Or, Children: ns} }
 
 func TestSegmentCriteria(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
