@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/registre/registre/internal/consent"
+	"github.com/registre/registre/internal/segment"
 )
 
 type openAPIDoc struct {
@@ -109,6 +110,9 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"ConsentChangeInput": changeJSON{}, "ProofInput": proofJSON{}, "ConsentEvent": consent.Event{},
 		"ConsentEventList": eventList{}, "Projection": consent.Projection{}, "ChainProblem": consent.Problem{},
 		"ConsentProof": consent.PersonProof{}, "LedgerReport": ledgerReportJSON{}, "ContactableCount": contactableJSON{},
+		"Segment": segmentJSON{}, "SegmentList": segmentList{}, "SegmentInput": segmentBody{}, "SegmentQuery": segmentQuery{},
+		"SegmentCount": segmentCount{}, "SegmentRow": segmentRow{}, "SegmentPeople": segmentPeople{}, "BulkInput": bulkBody{},
+		"BulkJob": bulkJobJSON{}, "Criteria": segment.Node{},
 	} {
 		s, ok := doc.Components.Schemas[name]
 		if !ok {

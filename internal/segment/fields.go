@@ -239,7 +239,7 @@ func NewCatalogue(purposes []consent.Purpose, custom []crm.CustomField, retentio
 	}
 	add(Field{Key: "retention_deadline", Label: "Retention deadline", Group: GroupProtection, Type: TypeDate, Source: SrcRetention})
 	for _, k := range crm.ActivityKinds {
-		add(Field{Key: "activity." + string(k), Label: "activity." + string(k), Group: GroupActivities, Type: TypeActivity, Source: SrcActivity, Ref: string(k)})
+		add(Field{Key: "activity." + string(k), Label: string(k), Group: GroupActivities, Type: TypeActivity, Source: SrcActivity, Ref: string(k)})
 	}
 	// Standard columns come first in the column list.
 	std := []Column{}
