@@ -124,7 +124,12 @@ func buildNode(form map[string][]string, path string, depth int) segment.Node {
 		}
 		return n
 	}
-	return segment.Node{Field: get("field"), Op: get("op"), Value: get("value"), Unit: get("unit"), Subject: get("subject")}
+	n := segment.Node{Field: get("field"), Op: get("op"), Value: get("value"), Unit: get("unit"), Subject: get("subject")}
+	if prev := get("prev"); prev != "" && prev != n.Field {
+		// Another field: its operator and value start afresh.
+		n = segment.Node{Field: n.Field}
+	}
+	return n
 }
 
 // editTree applies a builder button: add a criterion or a group to a
