@@ -79,13 +79,29 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
-	var current int
-	if err := conn.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+	// Every migration not recorded is applied, in order, even below the
+	// highest recorded one: areas merged from parallel branches use ranges
+	// of numbers, and a database may have met a later range first.
+	done := map[int]bool{}
+	rows, err := conn.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
 		return nil, fmt.Errorf("read schema version: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		done[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	var applied []string
 	for _, m := range steps {
-		if m.version <= current {
+		if done[m.version] {
 			continue
 		}
 		if err := applyMigration(ctx, conn, db.dialect, m); err != nil {

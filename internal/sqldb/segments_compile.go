@@ -125,9 +125,22 @@ func likePattern(v string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(v)
 }
 
+// text compiles a text criterion, ignoring case: SQLite's LIKE and
+// NOCASE already ignore the case of ASCII letters (as its LOWER does);
+// PostgreSQL lowers both sides.
 func (c *segCompiler) text(col string, n segment.Node) string {
 	val := func(v string) string { return `LOWER(CAST(` + c.b.arg(v) + ` AS TEXT))` }
 	lc := `LOWER(COALESCE(` + col + `, ''))`
+	if c.engine == SQLite {
+		val = func(v string) string { return c.b.arg(v) }
+		lc = `COALESCE(` + col + `, '')`
+		switch n.Op {
+		case "eq":
+			return lc + ` = ` + val(n.Value) + ` COLLATE NOCASE`
+		case "neq":
+			return lc + ` <> ` + val(n.Value) + ` COLLATE NOCASE`
+		}
+	}
 	switch n.Op {
 	case "eq":
 		return lc + ` = ` + val(n.Value)
