@@ -179,9 +179,7 @@ func (s *Service) Export(ctx context.Context, workspaceID int64, segmentID strin
 		return 0, &errs.Error{Code: errs.Invalid, Message: "Some fields are not valid.", Fields: map[string]string{"columns": err.Error()}}
 	}
 	header := make([]string, len(columns))
-	for i, k := range columns {
-		header[i] = k
-	}
+	copy(header, columns)
 	if err := w.Header(header); err != nil {
 		return 0, err
 	}
@@ -200,29 +198,8 @@ func (s *Service) Export(ctx context.Context, workspaceID int64, segmentID strin
 // the segment's people as they are now; the count it returns is the number
 // of people the confirmation showed.
 func (s *Service) StartJob(ctx context.Context, workspaceID int64, seg *Segment, a Action, p Params) (*Job, error) {
-	q, err := s.query(ctx, workspaceID, seg.Tree)
+	q, p, err := s.checkJob(ctx, workspaceID, seg, a, p)
 	if err != nil {
-		return nil, err
-	}
-	_, custom, err := s.Store.Catalogue(ctx, workspaceID)
-	if err != nil {
-		return nil, err
-	}
-	b2c := 0
-	if a == ActConsent {
-		if b2c, err = s.Store.CountB2C(ctx, q); err != nil {
-			return nil, err
-		}
-	}
-	find := func(key string) (crm.CustomField, bool) {
-		for _, cf := range custom {
-			if cf.Entity == crm.EntityPerson && cf.Key == key {
-				return cf, true
-			}
-		}
-		return crm.CustomField{}, false
-	}
-	if err := q.Cat.validateParams(a, &p, find, b2c > 0); err != nil {
 		return nil, err
 	}
 	total, err := s.Store.Count(ctx, q)
@@ -239,6 +216,40 @@ func (s *Service) StartJob(ctx context.Context, workspaceID int64, seg *Segment,
 		s.Kick()
 	}
 	return j, nil
+}
+
+// CheckJob checks a bulk action without queuing it, for the confirmation
+// page.
+func (s *Service) CheckJob(ctx context.Context, workspaceID int64, seg *Segment, a Action, p Params) error {
+	_, _, err := s.checkJob(ctx, workspaceID, seg, a, p)
+	return err
+}
+
+func (s *Service) checkJob(ctx context.Context, workspaceID int64, seg *Segment, a Action, p Params) (Query, Params, error) {
+	q, err := s.query(ctx, workspaceID, seg.Tree)
+	if err != nil {
+		return q, p, err
+	}
+	_, custom, err := s.Store.Catalogue(ctx, workspaceID)
+	if err != nil {
+		return q, p, err
+	}
+	b2c := 0
+	if a == ActConsent {
+		if b2c, err = s.Store.CountB2C(ctx, q); err != nil {
+			return q, p, err
+		}
+	}
+	find := func(key string) (crm.CustomField, bool) {
+		for _, cf := range custom {
+			if cf.Entity == crm.EntityPerson && cf.Key == key {
+				return cf, true
+			}
+		}
+		return crm.CustomField{}, false
+	}
+	err = q.Cat.validateParams(a, &p, find, b2c > 0)
+	return q, p, err
 }
 
 // Job returns a job.

@@ -457,7 +457,8 @@ func (s *Server) bulkSegment(w http.ResponseWriter, r *http.Request, si *session
 	if a == segment.ActDelete && !auth.Can(si.member.Role, si.member.IsDPO, auth.PermDelete) {
 		return errs.Errorf(errs.Forbidden, "Your role does not allow this.")
 	}
-	if r.PostFormValue("confirm") != "yes" {
+	err = s.Segments.CheckJob(r.Context(), si.workspace.ID, seg, a, p)
+	if r.PostFormValue("confirm") != "yes" && err == nil {
 		n, err := s.Segments.Count(r.Context(), si.workspace.ID, seg.Tree)
 		if err != nil {
 			return err
@@ -470,7 +471,10 @@ func (s *Server) bulkSegment(w http.ResponseWriter, r *http.Request, si *session
 		view.Data = bulkConfirmData{Segment: seg, Action: a, Params: p, Count: n, Form: form}
 		return s.render(w, r, http.StatusOK, "segment_bulk", view)
 	}
-	job, err := s.Segments.StartJob(r.Context(), si.workspace.ID, seg, a, p)
+	var job *segment.Job
+	if err == nil {
+		job, err = s.Segments.StartJob(r.Context(), si.workspace.ID, seg, a, p)
+	}
 	if m, ok := asUserError(err); ok {
 		if e, isErr := errs.As(err); isErr {
 			for _, fm := range e.Fields {
