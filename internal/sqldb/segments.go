@@ -13,7 +13,12 @@ import (
 )
 
 // SegmentStore implements segment.Store.
-type SegmentStore struct{ DB *DB }
+type SegmentStore struct {
+	DB *DB
+	// LargePage is the size above which a segment's pages walk the name
+	// index (0: 2,000); tests lower it.
+	LargePage int
+}
 
 var _ segment.Store = SegmentStore{}
 
@@ -26,11 +31,11 @@ type retentionSetting struct {
 // Catalogue reads what a workspace's segments may refer to: purposes,
 // custom fields, the retention period and the contact-rule settings.
 func (s SegmentStore) Catalogue(ctx context.Context, workspaceID int64) (*segment.Catalogue, []crm.CustomField, error) {
-	purposes, err := ConsentStore(s).Purposes(ctx, workspaceID)
+	purposes, err := ConsentStore{DB: s.DB}.Purposes(ctx, workspaceID)
 	if err != nil {
 		return nil, nil, err
 	}
-	custom, err := CRMStore(s).CustomFields(ctx, workspaceID)
+	custom, err := CRMStore{DB: s.DB}.CustomFields(ctx, workspaceID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -41,7 +46,7 @@ func (s SegmentStore) Catalogue(ctx context.Context, workspaceID int64) (*segmen
 	} else if ok && rs.ProspectYears > 0 {
 		ret = segment.Retention{Years: rs.ProspectYears}
 	}
-	cfg, err := ConsentStore(s).ContactSettings(ctx, workspaceID)
+	cfg, err := ConsentStore{DB: s.DB}.ContactSettings(ctx, workspaceID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -214,7 +219,7 @@ func (s SegmentStore) Page(ctx context.Context, q segment.Query, columns []strin
 		return nil, err
 	}
 	if after != "" {
-		key, id, err := CRMStore(s).cursorKey(ctx, q.WorkspaceID, peopleSorts[crm.SortName], after)
+		key, id, err := CRMStore{DB: s.DB}.cursorKey(ctx, q.WorkspaceID, peopleSorts[crm.SortName], after)
 		if err != nil {
 			return nil, err
 		}
@@ -224,24 +229,28 @@ func (s SegmentStore) Page(ctx context.Context, q segment.Query, columns []strin
 	if err != nil {
 		return nil, err
 	}
+	// A large segment's page is cheapest read by walking the name index and
+	// keeping the first matches; both planners tend to read every match
+	// and sort them instead (PostgreSQL has no statistics for the mask
+	// tests and expects a handful of rows). A count capped at 2,001
+	// decides: above it, SQLite is told the index (INDEXED BY) and
+	// PostgreSQL is told not to sort, for this query only (BENCHMARKS.md).
+	cb, _, err := s.segmentWhere(q)
+	if err != nil {
+		return nil, err
+	}
+	large := s.LargePage
+	if large <= 0 {
+		large = 2000
+	}
+	var n int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM people p`+cb.whereSQL()+` LIMIT `+cb.arg(large+1)+`) c`, cb.args...).Scan(&n); err != nil {
+		return nil, fmt.Errorf("segment page: %w", err)
+	}
+	many := n > large
 	from := ` FROM people p`
-	if s.DB.Engine == SQLite {
-		// SQLite would read every match through the segment's best index
-		// and sort them all for one page. When the segment holds more than
-		// a few thousand people, walking the name index and keeping the
-		// first matches is far cheaper (BENCHMARKS.md): a capped count
-		// decides.
-		cb, _, err := s.segmentWhere(q)
-		if err != nil {
-			return nil, err
-		}
-		var many int
-		if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM people p`+cb.whereSQL()+` LIMIT 2001) c`, cb.args...).Scan(&many); err != nil {
-			return nil, fmt.Errorf("segment page: %w", err)
-		}
-		if many > 2000 {
-			from += ` INDEXED BY people_sort`
-		}
+	if many && s.DB.Engine == SQLite {
+		from += ` INDEXED BY people_sort`
 	}
 	text := `SELECT p.public_id, ` + join(exprs, ", ") + from + ` LEFT JOIN organisations o ON o.id = p.organisation_id` +
 		b.whereSQL() + ` ORDER BY p.sort_key, p.id LIMIT ` + b.arg(limit+1)
@@ -250,15 +259,29 @@ func (s SegmentStore) Page(ctx context.Context, q segment.Query, columns []strin
 		c, _ := q.Cat.Column(k)
 		page.Columns = append(page.Columns, c)
 	}
-	rows, err := s.DB.Query(ctx, text, b.args...)
-	if err != nil {
-		return nil, fmt.Errorf("segment page: %w", err)
+	read := func(q querier) error {
+		page.Rows = nil
+		rows, err := q.Query(ctx, text, b.args...)
+		if err != nil {
+			return fmt.Errorf("segment page: %w", err)
+		}
+		defer rows.Close()
+		return scanRows(rows, cols, func(r segment.Row) error {
+			page.Rows = append(page.Rows, r)
+			return nil
+		})
 	}
-	defer rows.Close()
-	if err := scanRows(rows, cols, func(r segment.Row) error {
-		page.Rows = append(page.Rows, r)
-		return nil
-	}); err != nil {
+	if many && s.DB.Engine == Postgres {
+		err = s.DB.InTx(ctx, func(tx *Tx) error {
+			if _, err := tx.Exec(ctx, `SET LOCAL enable_sort = off`); err != nil {
+				return err
+			}
+			return read(tx)
+		})
+	} else {
+		err = read(s.DB)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if len(page.Rows) > limit {
