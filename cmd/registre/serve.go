@@ -50,6 +50,7 @@ func runServe(ctx context.Context, args []string) error {
 	if login != nil {
 		fmt.Printf("Demo login: %s  password: %s\n", login.email, login.password)
 	}
+	go a.RunWorkers(ctx)
 	return serveUntilDone(ctx, ln, a.Handler(), logger)
 }
 

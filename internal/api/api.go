@@ -22,12 +22,14 @@ import (
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/errs"
 	"github.com/registre/registre/internal/register"
+	"github.com/registre/registre/internal/segment"
 )
 
 // API is the JSON API. Mount it with mux.Handle("/api/", api.Handler()).
 type API struct {
-	CRM     *crm.Service
-	Consent *consent.Service
+	CRM      *crm.Service
+	Consent  *consent.Service
+	Segments *segment.Service
 	// Contactable counts the people who may be contacted
 	// (sqldb.ConsentStore).
 	Contactable ContactCounter

@@ -18,6 +18,7 @@ import (
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/register"
+	"github.com/registre/registre/internal/segment"
 	"github.com/registre/registre/internal/sqldb"
 	"github.com/registre/registre/internal/workspace"
 )
@@ -72,7 +73,7 @@ func newEnv(t testing.TB, db *sqldb.DB) *env {
 	}
 	e.crm = crm.NewService(sqldb.CRMStore{DB: db}, sqldb.AuditStore{DB: db})
 	e.consent = consent.NewService(sqldb.ConsentStore{DB: db})
-	a := &api.API{CRM: e.crm, Consent: e.consent, Contactable: sqldb.ConsentStore{DB: db}, Auth: authSvc,
+	a := &api.API{CRM: e.crm, Consent: e.consent, Segments: segment.NewService(sqldb.SegmentStore{DB: db}), Contactable: sqldb.ConsentStore{DB: db}, Auth: authSvc,
 		Register: register.NewService(sqldb.RegisterStore{DB: db}, sqldb.CRMStore{DB: db}, sqldb.ConsentStore{DB: db}, sqldb.AuditStore{DB: db}),
 		Logger:   slog.New(slog.NewTextHandler(e.logs, nil))}
 	e.handler = a.Handler()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/register"
+	"github.com/registre/registre/internal/segment"
 )
 
 type openAPIDoc struct {
@@ -117,6 +118,9 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"AdoptInput": adoptBody{}, "RegisterTemplate": register.Template{}, "RegisterTemplateList": templateList{},
 		"Notice": register.Notice{}, "DriftGap": register.Gap{}, "DriftGapList": gapList{}, "RetentionEntry": register.Retention{},
 		"RetentionList": retentionList{}, "Processor": register.Processor{}, "RegisterOrganisation": register.Organisation{},
+		"Segment": segmentJSON{}, "SegmentList": segmentList{}, "SegmentInput": segmentBody{}, "SegmentQuery": segmentQuery{},
+		"SegmentCount": segmentCount{}, "SegmentRow": segmentRow{}, "SegmentPeople": segmentPeople{}, "BulkInput": bulkBody{},
+		"BulkJob": bulkJobJSON{}, "Criteria": segment.Node{},
 	} {
 		s, ok := doc.Components.Schemas[name]
 		if !ok {

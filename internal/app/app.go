@@ -14,6 +14,7 @@ import (
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/register"
+	"github.com/registre/registre/internal/segment"
 	"github.com/registre/registre/internal/sqldb"
 	"github.com/registre/registre/internal/web"
 )
@@ -31,8 +32,12 @@ type App struct {
 	DB       *sqldb.DB
 	CRM      *crm.Service
 	Consent  *consent.Service
-	Auth     *auth.Service
 	Register *register.Service
+	// Segments runs segment queries, exports and bulk jobs; Jobs is the
+	// background runner of the bulk jobs (started by RunWorkers).
+	Segments *segment.Service
+	Jobs     *segment.Runner
+	Auth     *auth.Service
 	Web      *web.Server
 	API      *api.API
 	log      *slog.Logger
@@ -53,14 +58,21 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*App, error) {
 	a.Auth = auth.NewService(sqldb.AuthStore{DB: db})
 	a.Consent = consent.NewService(sqldb.ConsentStore{DB: db})
 	a.Register = register.NewService(sqldb.RegisterStore{DB: db}, sqldb.CRMStore{DB: db}, sqldb.ConsentStore{DB: db}, sqldb.AuditStore{DB: db})
-	a.Web = &web.Server{CRM: a.CRM, Consent: a.Consent, Suppression: sqldb.SuppressionStore{DB: db}, Auth: a.Auth, Register: a.Register, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
+	a.Segments = segment.NewService(sqldb.SegmentStore{DB: db})
+	a.Jobs = segment.NewRunner(a.Segments, logger)
+	a.Web = &web.Server{CRM: a.CRM, Consent: a.Consent, Segments: a.Segments, Suppression: sqldb.SuppressionStore{DB: db}, Auth: a.Auth, Register: a.Register, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
 		Audit: sqldb.AuditStore{DB: db}, Logger: logger, SecureCookies: cfg.SecureCookies, SealKey: sealKey}
 	if err := a.Web.Init(); err != nil {
 		return nil, err
 	}
-	a.API = &api.API{CRM: a.CRM, Consent: a.Consent, Contactable: sqldb.ConsentStore{DB: db}, Auth: a.Auth, Register: a.Register, Logger: logger}
+	a.API = &api.API{CRM: a.CRM, Consent: a.Consent, Segments: a.Segments, Contactable: sqldb.ConsentStore{DB: db}, Auth: a.Auth, Register: a.Register, Logger: logger}
 	return a, nil
 }
+
+// RunWorkers runs the background work (bulk jobs on segments) until ctx
+// ends; a job a crashed process left half-done is taken up where it
+// stopped.
+func (a *App) RunWorkers(ctx context.Context) { a.Jobs.Run(ctx) }
 
 // Handler returns the whole HTTP surface with its middleware.
 func (a *App) Handler() http.Handler {

@@ -86,6 +86,7 @@ func templateFuncs(lang i18n.Lang, a *assets) template.FuncMap {
 		"icon":     func(name string) template.HTML { return iconHTML(a, name) },
 		"date":     func(t time.Time) string { return i18n.Date(lang, t) },
 		"num":      func(n int) string { return i18n.Number(lang, n) },
+		"num64":    func(n int64) string { return i18n.Number(lang, int(n)) },
 		"datetime": func(t time.Time) string { return i18n.DateTime(lang, t) },
 		"isoDate": func(t time.Time) string {
 			if t.IsZero() {

@@ -42,6 +42,19 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /organisations/{id}/delete", s.page(auth.PermDelete, s.deleteOrganisation))
 	mux.HandleFunc("POST /organisations/{id}/activities", s.page(auth.PermWrite, s.addOrganisationActivity))
 
+	mux.HandleFunc("GET /segments", s.page(auth.PermRead, s.listSegments))
+	mux.HandleFunc("GET /segments/new", s.page(auth.PermRead, s.newSegment))
+	mux.HandleFunc("POST /segments", s.page(auth.PermWrite, s.saveSegment))
+	mux.HandleFunc("POST /segments/builder", s.page(auth.PermRead, s.builderFragment))
+	mux.HandleFunc("POST /segments/preview", s.page(auth.PermRead, s.previewFragment))
+	mux.HandleFunc("GET /bulk-jobs/{id}", s.page(auth.PermRead, s.showJob))
+	mux.HandleFunc("POST /bulk-jobs/{id}/cancel", s.page(auth.PermWrite, s.cancelJob))
+	mux.HandleFunc("GET /segments/{id}", s.page(auth.PermRead, s.showSegment))
+	mux.HandleFunc("POST /segments/{id}", s.page(auth.PermWrite, s.saveSegment))
+	mux.HandleFunc("POST /segments/{id}/delete", s.page(auth.PermWrite, s.deleteSegment))
+	mux.HandleFunc("POST /segments/{id}/bulk", s.page(auth.PermWrite, s.bulkSegment))
+	mux.HandleFunc("GET /segments/{id}/export", s.page(auth.PermExport, s.exportSegment))
+
 	mux.HandleFunc("POST /activities/{id}/delete", s.page(auth.PermDelete, s.deleteActivity))
 
 	mux.HandleFunc("GET /audit", s.page(auth.PermAudit, s.auditLog))

@@ -51,6 +51,7 @@ func TestScreenshots(t *testing.T) {
 		{"home", "/"}, {"people", "/people"}, {"person", "/people/" + first.PublicID}, {"proof", "/people/" + first.PublicID + "/consent"}, {"person_edit", "/people/" + first.PublicID + "/edit"},
 		{"organisations", "/organisations"}, {"organisation", "/organisations/" + org.PublicID}, {"audit", "/audit"},
 		{"tokens", "/settings/tokens"}, {"fields", "/settings/fields"}, {"contact_rules", "/settings/contact-rules"},
+		{"segments", "/segments"}, {"segment_reoptin", "/segments/new?template=reoptin"},
 	}
 	shoot := func(name, path string) {
 		if err := chromedp.Do(ctx, chromedp.Navigate(f.srv.URL+path)); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/i18n"
 	"github.com/registre/registre/internal/register"
+	"github.com/registre/registre/internal/segment"
 	"github.com/registre/registre/internal/workspace"
 )
 
@@ -33,8 +34,9 @@ type Workspaces interface {
 
 // Server is the staff interface.
 type Server struct {
-	CRM     *crm.Service
-	Consent *consent.Service
+	CRM      *crm.Service
+	Consent  *consent.Service
+	Segments *segment.Service
 	// Suppression is the suppression list.
 	Suppression SuppressionList
 	Auth        *auth.Service

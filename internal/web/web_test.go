@@ -17,6 +17,7 @@ import (
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/register"
+	"github.com/registre/registre/internal/segment"
 	"github.com/registre/registre/internal/sqldb"
 	"github.com/registre/registre/internal/web"
 	"github.com/registre/registre/internal/workspace"
@@ -48,7 +49,7 @@ func newFixture(t testing.TB, db *sqldb.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &web.Server{CRM: svc, Consent: consent.NewService(sqldb.ConsentStore{DB: db}), Suppression: sqldb.SuppressionStore{DB: db}, Auth: authSvc,
+	s := &web.Server{CRM: svc, Consent: consent.NewService(sqldb.ConsentStore{DB: db}), Segments: segment.NewService(sqldb.SegmentStore{DB: db}), Suppression: sqldb.SuppressionStore{DB: db}, Auth: authSvc,
 		Register: register.NewService(sqldb.RegisterStore{DB: db}, sqldb.CRMStore{DB: db}, sqldb.ConsentStore{DB: db}, sqldb.AuditStore{DB: db}), Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
 		Audit: sqldb.AuditStore{DB: db}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), SealKey: key}
 	if err := s.Init(); err != nil {
