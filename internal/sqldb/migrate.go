@@ -46,9 +46,11 @@ func loadMigrations(engine Engine) ([]migration, error) {
 		out = append(out, migration{version: v, name: strings.TrimSuffix(name, ".sql"), sql: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	// Numbers are reserved per area of work, so there may be gaps; two
+	// files with one number are an error.
 	for i := range out {
-		if out[i].version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d", out[i].name, i+1)
+		if out[i].version < 1 || (i > 0 && out[i].version == out[i-1].version) {
+			return nil, fmt.Errorf("migration %s: number %d is used twice or is not positive", out[i].name, out[i].version)
 		}
 	}
 	return out, nil
@@ -77,13 +79,28 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
-	var current int
-	if err := conn.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+	// The set of applied versions, not the highest: with numbers
+	// reserved per area, a lower number may arrive after a higher one.
+	done := map[int]bool{}
+	rows, err := conn.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
 		return nil, fmt.Errorf("read schema version: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		done[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	var applied []string
 	for _, m := range steps {
-		if m.version <= current {
+		if done[m.version] {
 			continue
 		}
 		if err := applyMigration(ctx, conn, db.dialect, m); err != nil {
