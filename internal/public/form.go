@@ -189,7 +189,7 @@ func EmbedCode(baseURL, started string, f *forms.Form, v *forms.Version) (html, 
 		submit = "OK"
 	}
 	fmt.Fprintf(&b, "  <p><button type=\"submit\">%s</button></p>\n</form>", escape(submit))
-	script = fmt.Sprintf("<script src=\"%s/f/static/embed.js\" defer></script>", escape(baseURL))
+	script = fmt.Sprintf("<script src=\"%s/pub/embed.js\" defer></script>", escape(baseURL))
 	return b.String(), script
 }
 

@@ -139,4 +139,3 @@ func (s *Server) confirmReoptin(w http.ResponseWriter, r *http.Request) {
 		Message: i18n.T(lang, "Your consent is recorded. Thank you!"),
 		Detail:  i18n.T(lang, "You can withdraw your consent at any time with the link in each message.")})
 }
-

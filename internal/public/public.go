@@ -66,7 +66,7 @@ func (s *Server) Init() error {
 // Routes registers the public pages on mux.
 func (s *Server) Routes(mux *http.ServeMux) {
 	static, _ := fs.Sub(staticFiles, "static")
-	mux.Handle("GET /f/static/", http.StripPrefix("/f/static/", cacheFor(http.FileServerFS(static))))
+	mux.Handle("GET /pub/", http.StripPrefix("/pub/", cacheFor(http.FileServerFS(static))))
 	mux.HandleFunc("GET /f/{slug}", s.showForm)
 	mux.HandleFunc("POST /f/{slug}", s.submit)
 	mux.HandleFunc("OPTIONS /f/{slug}", s.preflight)
