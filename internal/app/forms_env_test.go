@@ -27,7 +27,7 @@ import (
 // formsEnv is a running app wired to a real SMTP server, with one
 // workspace, an admin, and a published form at /f/newsletter.
 type formsEnv struct {
-	t     *testing.T
+	t     testing.TB
 	app   *app.App
 	db    *sqldb.DB
 	srv   *httptest.Server
@@ -39,7 +39,7 @@ type formsEnv struct {
 	clock time.Time       // the forms service's "now", moved by tests
 }
 
-func startForms(t *testing.T, db *sqldb.DB) *formsEnv {
+func startForms(t testing.TB, db *sqldb.DB) *formsEnv {
 	t.Helper()
 	smtp := mailtest.Start(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
