@@ -91,7 +91,15 @@ func (s *SMTP) client() (*gomail.Client, error) {
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
 	}
 	if s.cfg.Username != "" {
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
+		// Over TLS, the strongest mechanism the server offers; without
+		// encryption (a relay on the same host or network, by the
+		// operator's choice of "none"), PLAIN, which go-mail otherwise
+		// refuses to send in clear.
+		mech := gomail.SMTPAuthAutoDiscover
+		if s.cfg.Security == NoTLS {
+			mech = gomail.SMTPAuthPlainNoEnc
+		}
+		opts = append(opts, gomail.WithSMTPAuth(mech),
 			gomail.WithUsername(s.cfg.Username), gomail.WithPassword(s.cfg.Password))
 	}
 	if s.cfg.HELO != "" {
