@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"context"
 	"encoding/base64"
 	"strings"
 	"testing"
@@ -106,5 +107,24 @@ func TestMergeNeverErases(t *testing.T) {
 	}
 	if len(old.Phones) != 1 || len(old.Custom) != 1 {
 		t.Fatal("merge changed the old person")
+	}
+}
+
+type fixedNotice struct{}
+
+func (fixedNotice) Notice(_ context.Context, _ int64, purposes []string, lang string) (string, bool, error) {
+	return "register " + lang + " " + strings.Join(purposes, ","), lang == "fr", nil
+}
+
+// TestNoticeSource: a connected register gives a new form its notice;
+// a language it lacks keeps the default.
+func TestNoticeSource(t *testing.T) {
+	s := &Service{Notices: fixedNotice{}}
+	d := DefaultDefinition("fr", consent.DefaultPurposes, "Acme")
+	if err := s.registerNotice(context.Background(), 1, &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.NoticeFR != "register fr email_marketing" || d.NoticeEN != DefaultNotice("en", "Acme") {
+		t.Fatalf("%q / %q", d.NoticeFR, d.NoticeEN)
 	}
 }

@@ -49,6 +49,9 @@ type Service struct {
 	// Wake); may be nil.
 	Queued func()
 	Now    func() time.Time
+	// Notices, when set, gives a new form its legal notice from the
+	// register of processing; nil keeps the built-in default text.
+	Notices NoticeSource
 
 	versions sync.Map // version id → *Version: versions never change
 }
@@ -98,6 +101,9 @@ func (s *Service) CreateForm(ctx context.Context, workspaceID int64, name, slug,
 	now := s.Now()
 	f := &Form{PublicID: uuid.NewString(), WorkspaceID: workspaceID, Slug: slug, Name: name,
 		Draft: DefaultDefinition(lang, purposes, workspaceName), CreatedAt: now, UpdatedAt: now}
+	if err := s.registerNotice(ctx, workspaceID, &f.Draft); err != nil {
+		return nil, err
+	}
 	e := audit.NewEntry(ctx, workspaceID, "form.create", "form", f.PublicID, nil)
 	if err := s.Store.CreateForm(ctx, f, e); err != nil {
 		return nil, err
@@ -206,4 +212,28 @@ func (s *Service) rateKey(kind, v string) string {
 	m := hmac.New(sha256.New, s.Signer.Key)
 	m.Write([]byte(kind + ":" + v))
 	return kind + ":" + hex.EncodeToString(m.Sum(nil)[:12])
+}
+
+// registerNotice replaces the default notices of d by the register's, when
+// a NoticeSource is connected and has them.
+func (s *Service) registerNotice(ctx context.Context, workspaceID int64, d *Definition) error {
+	if s.Notices == nil {
+		return nil
+	}
+	var purposes []string
+	for _, c := range d.Checkboxes {
+		purposes = append(purposes, c.Purpose)
+	}
+	for _, lang := range []string{"fr", "en"} {
+		text, ok, err := s.Notices.Notice(ctx, workspaceID, purposes, lang)
+		if err != nil {
+			return err
+		}
+		if ok && lang == "fr" {
+			d.NoticeFR = text
+		} else if ok {
+			d.NoticeEN = text
+		}
+	}
+	return nil
 }

@@ -38,21 +38,25 @@ func (s FormStore) Submit(ctx context.Context, p *forms.Plan) (*forms.Result, er
 		if err != nil {
 			return err
 		}
-		requested, err := s.submitConsents(ctx, tx, key, p, person)
-		if err != nil {
-			return err
-		}
 		if err := insertFormActivity(ctx, tx, p, person); err != nil {
-			return err
-		}
-		if err := s.submitMessages(ctx, tx, p, person, subID, requested); err != nil {
 			return err
 		}
 		if p.Audit.Detail == nil {
 			p.Audit.Detail = map[string]any{}
 		}
 		p.Audit.Detail["person"] = person.PublicID
-		return insertAudit(ctx, tx, p.Audit)
+		if err := insertAudit(ctx, tx, p.Audit); err != nil {
+			return err
+		}
+		// The ledger's chain head is locked from here to the commit: the
+		// consent events and what depends on them come last, so that
+		// concurrent submissions queue on it for as short a time as
+		// possible.
+		requested, err := s.submitConsents(ctx, tx, key, p, person)
+		if err != nil {
+			return err
+		}
+		return s.submitMessages(ctx, tx, p, person, subID, requested)
 	})
 	if err != nil {
 		return nil, err
