@@ -175,13 +175,18 @@ func (s *Service) Published(ctx context.Context, slug string) (*Form, *Version, 
 	if !ValidSlug(slug) {
 		return nil, nil, Settings{}, errs.Errorf(errs.NotFound, "There is no form at this address.")
 	}
-	f, v, err := s.Store.Published(ctx, slug)
+	f, err := s.Store.PublishedForm(ctx, slug)
 	if err != nil {
 		return nil, nil, Settings{}, err
 	}
-	if cached, ok := s.versions.Load(v.ID); ok {
+	// Versions never change: each is read once.
+	var v *Version
+	if cached, ok := s.versions.Load(f.CurrentVersionID); ok {
 		v = cached.(*Version)
 	} else {
+		if v, err = s.Store.Version(ctx, f.CurrentVersionID); err != nil {
+			return nil, nil, Settings{}, err
+		}
 		s.versions.Store(v.ID, v)
 	}
 	st, err := s.Store.Settings(ctx, f.WorkspaceID)

@@ -133,6 +133,9 @@ type Store interface {
 	// Published returns the form at slug and its current version, in any
 	// workspace; NotFound when unpublished.
 	Published(ctx context.Context, slug string) (*Form, *Version, error)
+	// PublishedForm returns the form at slug when it has a current
+	// version, without reading the version.
+	PublishedForm(ctx context.Context, slug string) (*Form, error)
 
 	Settings(ctx context.Context, workspaceID int64) (Settings, error)
 	SaveSettings(ctx context.Context, workspaceID int64, s Settings, e audit.Entry) error

@@ -54,8 +54,9 @@ type Outcome struct {
 // consent of each ticked box with its proof (pending under double opt-in),
 // an interaction activity, the confirmation email in the outbox — all in
 // one transaction. It returns NotFound for an unknown form, Invalid with
-// field messages, TooMany past a rate limit; spam and suppressed addresses
-// come back as an Outcome that stored nothing.
+// field messages (with the Outcome, to show the form again), TooMany past a
+// rate limit; spam and suppressed addresses come back as an Outcome that
+// stored nothing.
 func (s *Service) Submit(ctx context.Context, in Input) (*Outcome, error) {
 	f, v, st, err := s.Published(ctx, in.Slug)
 	if err != nil {
@@ -74,7 +75,7 @@ func (s *Service) Submit(ctx context.Context, in Input) (*Outcome, error) {
 	}
 	sub, values, ticked, err := parseValues(d, in.Values, custom, now)
 	if err != nil {
-		return nil, err
+		return out, err
 	}
 	plan := s.plan(ctx, f, v, st, sub, values, ticked, in, now)
 	res, err := s.Store.Submit(ctx, plan)

@@ -44,16 +44,18 @@ func (s *Server) renderForm(w http.ResponseWriter, status int, f *forms.Form, v 
 // with JSON, for an allowed origin only).
 func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
-	f, v, st, err := s.Forms.Published(r.Context(), slug)
 	lang := i18n.Parse(r.Header.Get("Accept-Language"))
-	if err != nil {
-		s.fail(w, r, lang, err)
-		return
-	}
-	lang = i18n.Parse(v.Definition.Lang)
-	if wantsJSON(r) && !sameOrigin(r) && !allowOrigin(w, r, v.Definition.AllowedOrigins) {
-		s.fail(w, r, lang, errs.Errorf(errs.Forbidden, "This site may not submit this form."))
-		return
+	if wantsJSON(r) && !sameOrigin(r) {
+		// Only the form's allowed origins may submit by script.
+		_, v, _, err := s.Forms.Published(r.Context(), slug)
+		if err != nil {
+			s.fail(w, r, lang, err)
+			return
+		}
+		if !allowOrigin(w, r, v.Definition.AllowedOrigins) {
+			s.fail(w, r, i18n.Parse(v.Definition.Lang), errs.Errorf(errs.Forbidden, "This site may not submit this form."))
+			return
+		}
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 	if err := r.ParseForm(); err != nil {
@@ -62,15 +64,18 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := s.Forms.Submit(r.Context(), forms.Input{Slug: slug, Values: r.PostForm, PageURL: pageURL(r, "/f/"+slug),
 		IP: s.clientIP(r), UserAgent: r.UserAgent()})
-	if e, ok := errs.As(err); ok && e.Code == errs.Invalid && len(e.Fields) > 0 {
-		s.invalid(w, r, f, v, st, e)
+	if out != nil {
+		lang = i18n.Parse(out.Version.Definition.Lang)
+	}
+	if e, ok := errs.As(err); ok && e.Code == errs.Invalid && len(e.Fields) > 0 && out != nil {
+		s.invalid(w, r, out.Form, out.Version, out.Settings, e)
 		return
 	}
 	if err != nil {
 		s.fail(w, r, lang, err)
 		return
 	}
-	s.thanks(w, r, f, v, out.Pending)
+	s.thanks(w, r, out.Form, out.Version, out.Pending)
 }
 
 func (s *Server) invalid(w http.ResponseWriter, r *http.Request, f *forms.Form, v *forms.Version, st forms.Settings, e *errs.Error) {

@@ -165,6 +165,16 @@ func (s FormStore) Published(ctx context.Context, slug string) (*forms.Form, *fo
 	return f, v, err
 }
 
+// PublishedForm returns the form at slug when it is published.
+func (s FormStore) PublishedForm(ctx context.Context, slug string) (*forms.Form, error) {
+	f, err := scanForm(s.DB.QueryRow(ctx, `SELECT `+formColumns+` FROM forms f JOIN workspaces w ON w.id = f.workspace_id
+		WHERE f.slug = $1 AND f.current_version_id IS NOT NULL`, slug))
+	if err != nil {
+		return nil, notFound(err, "Form")
+	}
+	return f, nil
+}
+
 // Settings returns the workspace's form settings, or the defaults.
 func (s FormStore) Settings(ctx context.Context, workspaceID int64) (forms.Settings, error) {
 	st := forms.DefaultSettings()

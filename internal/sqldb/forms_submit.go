@@ -15,53 +15,63 @@ import (
 
 // Submit applies a submission plan in one transaction: rate counters, the
 // person (found by email, or created), the submission and its values, the
-// consent events, the activity, the double opt-in request, the queued
-// email and the audit entry. Any failure leaves nothing behind.
+// activity, the audit entry, the consent events, the double opt-in request
+// and the queued email. Any failure leaves nothing of the plan behind.
+//
+// Concurrent submissions are grouped: while one group commits, the next
+// gathers, and each group is one transaction in which every plan has its
+// own savepoint (a refused plan rolls back alone). The ledger's chain head
+// is then locked once and the commit flushed once for many submissions.
 func (s FormStore) Submit(ctx context.Context, p *forms.Plan) (*forms.Result, error) {
-	key, err := suppressionKey(ctx, s.DB, p.WorkspaceID)
-	if err != nil {
+	if _, err := suppressionKey(ctx, s.DB, p.WorkspaceID); err != nil {
 		return nil, err
 	}
-	var res *forms.Result
-	err = s.DB.InTx(ctx, func(tx *Tx) error {
-		res = &forms.Result{}
-		for _, k := range p.RateKeys {
-			if err := countRate(ctx, tx, k.Key, k.Limit, p.At); err != nil {
-				return err
-			}
-		}
-		person, err := s.submitPerson(ctx, tx, key, p, res)
-		if err != nil {
-			return err
-		}
-		subID, err := insertSubmission(ctx, tx, p, person, res.Created)
-		if err != nil {
-			return err
-		}
-		if err := insertFormActivity(ctx, tx, p, person); err != nil {
-			return err
-		}
-		if p.Audit.Detail == nil {
-			p.Audit.Detail = map[string]any{}
-		}
-		p.Audit.Detail["person"] = person.PublicID
-		if err := insertAudit(ctx, tx, p.Audit); err != nil {
-			return err
-		}
-		// The ledger's chain head is locked from here to the commit: the
-		// consent events and what depends on them come last, so that
-		// concurrent submissions queue on it for as short a time as
-		// possible.
-		requested, err := s.submitConsents(ctx, tx, key, p, person)
-		if err != nil {
-			return err
-		}
-		return s.submitMessages(ctx, tx, p, person, subID, requested)
-	})
-	if err != nil {
-		return nil, err
+	r := &submitReq{plan: p, done: make(chan struct{})}
+	batcherFor(s.DB).submit(r)
+	select {
+	case <-r.done:
+		return r.res, r.err
+	case <-ctx.Done():
+		// The group may still commit it: the submitter is told it failed,
+		// which is the safe side (submitting again finds the person).
+		return nil, ctx.Err()
 	}
-	return res, nil
+}
+
+// applyPlan applies one plan inside tx, except its consent events, which
+// it returns: the group appends the events of all its plans together, so
+// that the ledger's chain head is locked once, at the end, for the shortest
+// time.
+func (s FormStore) applyPlan(ctx context.Context, tx *Tx, key []byte, p *forms.Plan) (*forms.Result, []*consent.Event, error) {
+	res := &forms.Result{}
+	for _, k := range p.RateKeys {
+		if err := countRate(ctx, tx, k.Key, k.Limit, p.At); err != nil {
+			return nil, nil, err
+		}
+	}
+	person, err := s.submitPerson(ctx, tx, key, p, res)
+	if err != nil {
+		return nil, nil, err
+	}
+	subID, err := insertSubmission(ctx, tx, p, person, res.Created)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := insertFormActivity(ctx, tx, p, person); err != nil {
+		return nil, nil, err
+	}
+	if p.Audit.Detail == nil {
+		p.Audit.Detail = map[string]any{}
+	}
+	p.Audit.Detail["person"] = person.PublicID
+	if err := insertAudit(ctx, tx, p.Audit); err != nil {
+		return nil, nil, err
+	}
+	events, requested, err := planEvents(ctx, tx, p, person)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, events, s.submitMessages(ctx, tx, p, person, subID, requested)
 }
 
 func (s FormStore) submitPerson(ctx context.Context, tx *Tx, key []byte, p *forms.Plan, res *forms.Result) (*crm.Person, error) {
@@ -115,26 +125,37 @@ func insertSubmission(ctx context.Context, tx *Tx, p *forms.Plan, person *crm.Pe
 	if err != nil {
 		return 0, fmt.Errorf("insert submission: %w", err)
 	}
-	for _, v := range p.Values {
-		if _, err := tx.Exec(ctx, `INSERT INTO form_submission_values (submission_id, person_id, field, label, value)
-			VALUES ($1, $2, $3, $4, $5)`, id, person.ID, v.Field, v.Label, v.Value); err != nil {
-			return 0, fmt.Errorf("insert submitted value: %w", err)
+	if len(p.Values) == 0 {
+		return id, nil
+	}
+	// One statement for every value.
+	var q strings.Builder
+	q.WriteString(`INSERT INTO form_submission_values (submission_id, person_id, field, label, value) VALUES `)
+	args := []any{id, person.ID}
+	for i, v := range p.Values {
+		if i > 0 {
+			q.WriteString(", ")
 		}
+		n := len(args)
+		fmt.Fprintf(&q, "($1, $2, $%d, $%d, $%d)", n+1, n+2, n+3)
+		args = append(args, v.Field, v.Label, v.Value)
+	}
+	if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
+		return 0, fmt.Errorf("insert submitted values: %w", err)
 	}
 	return id, nil
 }
 
-// submitConsents appends one event per ticked box. A request for a
-// purpose already granted or pending is skipped (the person's consent
-// stands, or a confirmation is on its way); it returns the purposes
-// actually requested.
-func (s FormStore) submitConsents(ctx context.Context, tx *Tx, key []byte, p *forms.Plan, person *crm.Person) ([]string, error) {
+// planEvents returns one event per ticked box. A request for a purpose
+// already granted or pending is skipped (the person's consent stands, or a
+// confirmation is on its way); it returns the purposes actually requested.
+func planEvents(ctx context.Context, tx *Tx, p *forms.Plan, person *crm.Person) ([]*consent.Event, []string, error) {
 	if len(p.Consents) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	proj, err := loadProjection(ctx, tx, person.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var events []*consent.Event
 	var requested []string
@@ -146,19 +167,15 @@ func (s FormStore) submitConsents(ctx context.Context, tx *Tx, key []byte, p *fo
 			requested = append(requested, c.Purpose)
 		}
 		pr := p.Proof
-		events = append(events, &consent.Event{At: p.At, PersonID: person.ID, PersonPublicID: person.PublicID, Purpose: c.Purpose,
+		e := &consent.Event{At: p.At, PersonID: person.ID, PersonPublicID: person.PublicID, Purpose: c.Purpose,
 			Action: c.Action, ActorKind: string(audit.ActorPerson), LegalBasis: pr.LegalBasis, SourceKind: pr.SourceKind,
-			SourceID: pr.SourceID, SourceVersion: pr.SourceVersion, Wording: c.Wording, PageURL: pr.PageURL, IP: pr.IP, UserAgent: pr.UserAgent})
-	}
-	for _, e := range events {
+			SourceID: pr.SourceID, SourceVersion: pr.SourceVersion, Wording: c.Wording, PageURL: pr.PageURL, IP: pr.IP, UserAgent: pr.UserAgent}
 		if err := e.Validate(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		events = append(events, e)
 	}
-	if len(events) == 0 {
-		return nil, nil
-	}
-	return requested, appendEvents(ctx, tx, key, p.WorkspaceID, events)
+	return events, requested, nil
 }
 
 func insertFormActivity(ctx context.Context, tx *Tx, p *forms.Plan, person *crm.Person) error {
