@@ -217,9 +217,7 @@ func readDefinition(r *http.Request, old forms.Definition) (string, forms.Defini
 		RedirectURL: strings.TrimSpace(pf.Get("redirect_url")), DoubleOptIn: pf.Get("double_opt_in") != "",
 		Audience: crm.Audience(pf.Get("audience"))}
 	d.NotifyUserID, _ = strconv.ParseInt(pf.Get("notify_user_id"), 10, 64)
-	for _, o := range strings.Fields(pf.Get("allowed_origins")) {
-		d.AllowedOrigins = append(d.AllowedOrigins, o)
-	}
+	d.AllowedOrigins = strings.Fields(pf.Get("allowed_origins"))
 	type ordered struct {
 		pos int
 		f   forms.Field
