@@ -99,5 +99,13 @@ func TestBrowserFormDoubleOptIn(t *testing.T) {
 			t.Errorf("proof page: %.500q", got)
 		}
 		shot("form-proof")
+
+		step("open the builder", chromedp.Navigate(e.srv.URL+"/forms/"+e.form.PublicID), chromedp.WaitVisible(css("#embed-html")))
+		if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#embed-html').value`)); !strings.Contains(got, `action="`+e.srv.URL+`/f/newsletter"`) {
+			t.Errorf("embed code: %.300s", got)
+		}
+		shot("form-builder")
+		step("open the double opt-in settings", chromedp.Navigate(e.srv.URL+"/settings/forms"), chromedp.WaitVisible(css("#f-body_fr")))
+		shot("form-settings")
 	})
 }
