@@ -23,7 +23,7 @@ import (
 func TestBrowserFormDoubleOptIn(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		e := startForms(t, db)
-		ctx := browsertest.New(t, 120*time.Second)
+		ctx := browsertest.New(t, 300*time.Second)
 		css := func(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 		text := func(sel string) string {
 			t.Helper()
@@ -35,7 +35,7 @@ func TestBrowserFormDoubleOptIn(t *testing.T) {
 		}
 		step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 			t.Helper()
-			stepCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			stepCtx, cancel := context.WithTimeout(ctx, 60*time.Second) // loaded machines, -race
 			defer cancel()
 			if err := chromedp.Do(stepCtx, actions...); err != nil {
 				loc, _ := chromedp.Run(ctx, chromedp.Location())
