@@ -111,14 +111,21 @@ func (e *formsEnv) post(path string, body string, header ...string) (int, string
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := noRedirect.Do(req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
+	if loc := resp.Header.Get("Location"); loc != "" {
+		return resp.StatusCode, loc
+	}
 	return resp.StatusCode, string(b)
 }
+
+// noRedirect shows redirects to the test (a redirect's "body" is its
+// Location).
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 // submit fills the hosted form: it reads the page's start time, then posts
 // the values.

@@ -419,3 +419,40 @@ func TestReoptin(t *testing.T) {
 		}
 	})
 }
+
+// TestFormNotifiesStaff: the user named on the form is told of each
+// submission, with a link to the record and none of the submitter's data;
+// the notification names no person, so the contact rules do not apply.
+func TestFormNotifiesStaff(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := startForms(t, db)
+		d := e.form.Draft
+		d.NotifyUserID, d.RedirectURL = e.admin.ID, "https://www.acme.example/merci"
+		if _, err := e.app.Forms.SaveDraft(e.ctx, e.ws.ID, e.form.PublicID, "Newsletter", d); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.app.Forms.Publish(e.ctx, e.ws.ID, e.form.PublicID); err != nil {
+			t.Fatal(err)
+		}
+		v := subscribe("notify@exemple.fr")
+		delete(v, "consent.email_marketing")
+		if status, loc := e.submit(v); status != http.StatusSeeOther || loc != "https://www.acme.example/merci" {
+			t.Fatalf("submit: %d %s", status, loc)
+		}
+		res, err := http.Get(e.srv.URL + "/f/newsletter")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' https://www.acme.example;") {
+			t.Errorf("the page's policy would block the redirect: %s", csp)
+		}
+		e.send()
+		msgs := e.smtp.Wait(t, 1, 10*time.Second)
+		text := msgs[0].Part("text/plain")
+		id := e.personByEmail("notify@exemple.fr")
+		if msgs[0].To[0] != "admin@acme.example" || !strings.Contains(text, "/people/"+id) || strings.Contains(text, "notify@") || strings.Contains(text, "Camille") {
+			t.Errorf("notification to %v: %q", msgs[0].To, text)
+		}
+	})
+}

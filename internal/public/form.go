@@ -36,7 +36,11 @@ func (s *Server) renderForm(w http.ResponseWriter, status int, f *forms.Form, v 
 	fv.Def, fv.Action = d, "/f/"+f.Slug
 	fv.Started = s.Forms.Signer.Started(s.Forms.Now())
 	lang := i18n.Parse(d.Lang)
-	s.render(w, status, "form", page{Lang: lang, Title: d.Title, Workspace: f.WorkspaceName, Slug: f.Slug, LogoURL: st.LogoURL, Data: fv})
+	pg := page{Lang: lang, Title: d.Title, Workspace: f.WorkspaceName, Slug: f.Slug, LogoURL: st.LogoURL, Data: fv}
+	if u, err := url.Parse(d.RedirectURL); err == nil && u.Host != "" {
+		pg.FormAction = " " + u.Scheme + "://" + u.Host
+	}
+	s.render(w, status, "form", pg)
 }
 
 // submit receives a submission: from the hosted page or an embedded plain

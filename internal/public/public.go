@@ -95,6 +95,8 @@ type page struct {
 	Message   string
 	Detail    string
 	Data      any
+	// FormAction is an extra origin the page's form may lead to (" https://x").
+	FormAction string
 }
 
 func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {
@@ -109,6 +111,11 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p page) 
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	// The staff policy, plus the workspace's logo (an https address) and,
+	// for a form that redirects after submission, the redirect's origin
+	// (browsers apply form-action to the redirect too).
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "+
+		"object-src 'none'; base-uri 'self'; form-action 'self'"+p.FormAction+"; frame-ancestors 'none'")
 	// Personal data may be on these pages (values typed back): no cache.
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
