@@ -22,8 +22,14 @@ func runServe(ctx context.Context, args []string) error {
 	demoMode := fs.Bool("demo", false, "create a demo workspace with generated people and print a login")
 	secure := fs.Bool("secure-cookies", os.Getenv("REGISTRE_SECURE_COOKIES") == "true", "mark cookies Secure (behind TLS)")
 	logJSON := fs.Bool("log-json", os.Getenv("REGISTRE_LOG_FORMAT") == "json", "write logs as JSON")
+	var mf mailFlags
+	mf.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	cfg, err := mf.config()
+	if err != nil {
+		return usageError{err.Error()}
 	}
 	logger := newLogger(*logJSON)
 	database, err := db.open(ctx)
@@ -31,10 +37,15 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer database.Close()
-	a, err := app.New(ctx, database, app.Config{SecureCookies: *secure, Logger: logger})
+	cfg.SecureCookies, cfg.Logger = *secure, logger
+	a, err := app.New(ctx, database, cfg)
 	if err != nil {
 		return err
 	}
+	if cfg.SMTP.Host == "" {
+		logger.Warn("no SMTP server configured (REGISTRE_SMTP_HOST): email waits in the outbox")
+	}
+	a.RunBackground(ctx)
 	var login *demoLogin
 	if *demoMode {
 		if login, err = setUpDemo(ctx, a); err != nil {

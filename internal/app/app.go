@@ -13,6 +13,9 @@ import (
 	"github.com/registre/registre/internal/auth"
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
+	"github.com/registre/registre/internal/forms"
+	"github.com/registre/registre/internal/mail"
+	"github.com/registre/registre/internal/public"
 	"github.com/registre/registre/internal/register"
 	"github.com/registre/registre/internal/segment"
 	"github.com/registre/registre/internal/sqldb"
@@ -24,6 +27,17 @@ type Config struct {
 	// SecureCookies marks cookies Secure (serving over TLS).
 	SecureCookies bool
 	Logger        *slog.Logger
+	// PublicURL is the address people reach Registre at, for links in
+	// emails (https://crm.example.fr); default http://127.0.0.1:8080.
+	PublicURL string
+	// SMTP is the mail server; with an empty host, email waits in the
+	// outbox until one is configured.
+	SMTP mail.Config
+	// FormLimits are the spam and abuse limits of public forms; zero
+	// fields keep the defaults.
+	FormLimits forms.Limits
+	// TrustProxy reads the client address from X-Forwarded-For.
+	TrustProxy bool
 }
 
 // App is a running Registre: everything it holds in memory can be rebuilt
@@ -38,9 +52,13 @@ type App struct {
 	Segments *segment.Service
 	Jobs     *segment.Runner
 	Auth     *auth.Service
+	Forms    *forms.Service
 	Web      *web.Server
 	API      *api.API
-	log      *slog.Logger
+	Public   *public.Server
+	// Sender delivers the outbox; nil without an SMTP host.
+	Sender *mail.Sender
+	log    *slog.Logger
 }
 
 // New builds an App on an open, migrated database.
@@ -60,7 +78,38 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*App, error) {
 	a.Register = register.NewService(sqldb.RegisterStore{DB: db}, sqldb.CRMStore{DB: db}, sqldb.ConsentStore{DB: db}, sqldb.AuditStore{DB: db})
 	a.Segments = segment.NewService(sqldb.SegmentStore{DB: db})
 	a.Jobs = segment.NewRunner(a.Segments, logger)
-	a.Web = &web.Server{CRM: a.CRM, Consent: a.Consent, Segments: a.Segments, Suppression: sqldb.SuppressionStore{DB: db}, Auth: a.Auth, Register: a.Register, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
+	formKey, err := db.Secret(ctx, "forms")
+	if err != nil {
+		return nil, err
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://127.0.0.1:8080"
+	}
+	a.Forms = forms.NewService(sqldb.FormStore{DB: db}, a.Consent, sqldb.CRMStore{DB: db}, formKey, cfg.PublicURL)
+	a.Forms.Notices, a.Forms.Purposes = registerNotices{a.Register}, a.Register
+	if cfg.FormLimits.MinFillTime != 0 {
+		a.Forms.Limits.MinFillTime = cfg.FormLimits.MinFillTime
+	}
+	if cfg.FormLimits.PerIP != 0 {
+		a.Forms.Limits.PerIP = cfg.FormLimits.PerIP
+	}
+	if cfg.FormLimits.PerForm != 0 {
+		a.Forms.Limits.PerForm = cfg.FormLimits.PerForm
+	}
+	if cfg.SMTP.Host != "" {
+		transport, err := mail.NewSMTP(cfg.SMTP)
+		if err != nil {
+			return nil, err
+		}
+		a.Sender = &mail.Sender{Outbox: sqldb.OutboxStore{DB: db}, Transport: transport, Rules: a.Consent, Log: logger}
+		a.Forms.Queued = a.Sender.Wake
+	}
+	a.Public = &public.Server{Forms: a.Forms, Consent: a.Consent, Logger: logger, TrustProxy: cfg.TrustProxy}
+	if err := a.Public.Init(); err != nil {
+		return nil, err
+	}
+	a.Web = &web.Server{CRM: a.CRM, Consent: a.Consent, Segments: a.Segments, Register: a.Register, Forms: a.Forms, Outbox: sqldb.OutboxStore{DB: db}, PublicURL: cfg.PublicURL,
+		Suppression: sqldb.SuppressionStore{DB: db}, Auth: a.Auth, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
 		Audit: sqldb.AuditStore{DB: db}, Logger: logger, SecureCookies: cfg.SecureCookies, SealKey: sealKey}
 	if err := a.Web.Init(); err != nil {
 		return nil, err
@@ -80,6 +129,7 @@ func (a *App) Handler() http.Handler {
 	mux.Handle("/api/", a.API.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", a.ready)
+	a.Public.Routes(mux)
 	mux.Handle("/", a.Web.Handler())
 	var h http.Handler = mux
 	h = csrfGuard(h)
@@ -106,5 +156,30 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 func csrfGuard(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.AddInsecureBypassPattern("/api/")
+	// Public forms are embedded in other sites and carry no session: a
+	// cross-site post cannot act as anyone.
+	cop.AddInsecureBypassPattern("POST /f/{slug}")
 	return cop.Handler(next)
+}
+
+// RunBackground runs the outbox sender and the double opt-in expiry sweep
+// until ctx ends; the serve command starts it.
+func (a *App) RunBackground(ctx context.Context) {
+	if a.Sender != nil {
+		go a.Sender.Run(ctx)
+	}
+	go func() {
+		for {
+			if n, err := a.Forms.Expire(ctx); err != nil && ctx.Err() == nil {
+				a.log.Error("double opt-in expiry", "err", err)
+			} else if n > 0 {
+				a.log.Info("double opt-in requests expired", "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(5 * time.Minute):
+			}
+		}
+	}()
 }

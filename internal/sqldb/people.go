@@ -121,37 +121,46 @@ func (s CRMStore) CreatePerson(ctx context.Context, p *crm.Person, e audit.Entry
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		if err := checkEmailsFree(ctx, tx, p.WorkspaceID, 0, p.Emails); err != nil {
+		if err := insertPerson(ctx, tx, key, p, custom, sortKey, altKey); err != nil {
 			return err
-		}
-		flag, err := checkNotSuppressed(ctx, tx, key, p, nil)
-		if err != nil {
-			return err
-		}
-		err = tx.QueryRow(ctx, `INSERT INTO people (public_id, workspace_id, first_name, last_name,
-			sort_key, alt_key, email, phone, job_title, organisation_id, lifecycle, audience, origin,
-			origin_detail, collected_at, address_line1, address_line2, postal_code, city, region, country,
-			owner_user_id, custom, created_at, updated_at, soft_opt_in)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-			$20, $21, $22, $23, $24, $25, $26) RETURNING id`,
-			p.PublicID, p.WorkspaceID, p.FirstName, p.LastName, sortKey, altKey, p.PrimaryEmail(),
-			p.PrimaryPhone(), p.JobTitle, nullID(p.OrganisationID), string(p.Lifecycle), string(p.Audience),
-			string(p.Origin), p.OriginDetail, p.CollectedAt.UnixMicro(), p.Address.Line1, p.Address.Line2,
-			p.Address.PostalCode, p.Address.City, p.Address.Region, p.Address.Country, nullID(p.OwnerUserID),
-			custom, p.CreatedAt.UnixMicro(), p.UpdatedAt.UnixMicro(), p.SoftOptIn).Scan(&p.ID)
-		if err != nil {
-			return fmt.Errorf("insert person: %w", err)
-		}
-		if err := writeContacts(ctx, tx, p); err != nil {
-			return err
-		}
-		if flag {
-			if err := markSuppressed(ctx, tx, key, p); err != nil {
-				return err
-			}
 		}
 		return insertAudit(ctx, tx, e)
 	})
+}
+
+// insertPerson inserts p inside tx after the duplicate and suppression
+// checks; a form submission uses it too.
+func insertPerson(ctx context.Context, tx *Tx, key []byte, p *crm.Person, custom, sortKey, altKey string) error {
+	if err := checkEmailsFree(ctx, tx, p.WorkspaceID, 0, p.Emails); err != nil {
+		return err
+	}
+	flag, err := checkNotSuppressed(ctx, tx, key, p, nil)
+	if err != nil {
+		return err
+	}
+	err = tx.QueryRow(ctx, `INSERT INTO people (public_id, workspace_id, first_name, last_name,
+		sort_key, alt_key, email, phone, job_title, organisation_id, lifecycle, audience, origin,
+		origin_detail, collected_at, address_line1, address_line2, postal_code, city, region, country,
+		owner_user_id, custom, created_at, updated_at, soft_opt_in)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+		$20, $21, $22, $23, $24, $25, $26) RETURNING id`,
+		p.PublicID, p.WorkspaceID, p.FirstName, p.LastName, sortKey, altKey, p.PrimaryEmail(),
+		p.PrimaryPhone(), p.JobTitle, nullID(p.OrganisationID), string(p.Lifecycle), string(p.Audience),
+		string(p.Origin), p.OriginDetail, p.CollectedAt.UnixMicro(), p.Address.Line1, p.Address.Line2,
+		p.Address.PostalCode, p.Address.City, p.Address.Region, p.Address.Country, nullID(p.OwnerUserID),
+		custom, p.CreatedAt.UnixMicro(), p.UpdatedAt.UnixMicro(), p.SoftOptIn).Scan(&p.ID)
+	if err != nil {
+		return fmt.Errorf("insert person: %w", err)
+	}
+	if err := writeContacts(ctx, tx, p); err != nil {
+		return err
+	}
+	if flag {
+		if err := markSuppressed(ctx, tx, key, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // UpdatePerson replaces a person's fields, emails and phones.
@@ -166,48 +175,57 @@ func (s CRMStore) UpdatePerson(ctx context.Context, p *crm.Person, e audit.Entry
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
-		if err := checkEmailsFree(ctx, tx, p.WorkspaceID, p.ID, p.Emails); err != nil {
+		if err := updatePerson(ctx, tx, key, p, custom, sortKey, altKey); err != nil {
 			return err
-		}
-		old, err := currentContacts(ctx, tx, key, p.ID)
-		if err != nil {
-			return err
-		}
-		flag, err := checkNotSuppressed(ctx, tx, key, p, old)
-		if err != nil {
-			return err
-		}
-		res, err := tx.Exec(ctx, `UPDATE people SET first_name = $3, last_name = $4, sort_key = $5,
-			alt_key = $6, email = $7, phone = $8, job_title = $9, organisation_id = $10, lifecycle = $11,
-			audience = $12, origin = $13, origin_detail = $14, collected_at = $15, address_line1 = $16,
-			address_line2 = $17, postal_code = $18, city = $19, region = $20, country = $21,
-			owner_user_id = $22, custom = $23, updated_at = $24, soft_opt_in = $25
-			WHERE workspace_id = $1 AND id = $2`,
-			p.WorkspaceID, p.ID, p.FirstName, p.LastName, sortKey, altKey, p.PrimaryEmail(), p.PrimaryPhone(),
-			p.JobTitle, nullID(p.OrganisationID), string(p.Lifecycle), string(p.Audience), string(p.Origin),
-			p.OriginDetail, p.CollectedAt.UnixMicro(), p.Address.Line1, p.Address.Line2, p.Address.PostalCode,
-			p.Address.City, p.Address.Region, p.Address.Country, nullID(p.OwnerUserID), custom, p.UpdatedAt.UnixMicro(), p.SoftOptIn)
-		if err != nil {
-			return fmt.Errorf("update person: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.Errorf(errs.NotFound, "Person not found.")
-		}
-		for _, q := range []string{`DELETE FROM person_emails WHERE person_id = $1`, `DELETE FROM person_phones WHERE person_id = $1`} {
-			if _, err := tx.Exec(ctx, q, p.ID); err != nil {
-				return fmt.Errorf("replace contacts: %w", err)
-			}
-		}
-		if err := writeContacts(ctx, tx, p); err != nil {
-			return err
-		}
-		if flag {
-			if err := markSuppressed(ctx, tx, key, p); err != nil {
-				return err
-			}
 		}
 		return insertAudit(ctx, tx, e)
 	})
+}
+
+// updatePerson replaces p's fields and contacts inside tx after the
+// duplicate and suppression checks; a form submission uses it too.
+func updatePerson(ctx context.Context, tx *Tx, key []byte, p *crm.Person, custom, sortKey, altKey string) error {
+	if err := checkEmailsFree(ctx, tx, p.WorkspaceID, p.ID, p.Emails); err != nil {
+		return err
+	}
+	old, err := currentContacts(ctx, tx, key, p.ID)
+	if err != nil {
+		return err
+	}
+	flag, err := checkNotSuppressed(ctx, tx, key, p, old)
+	if err != nil {
+		return err
+	}
+	res, err := tx.Exec(ctx, `UPDATE people SET first_name = $3, last_name = $4, sort_key = $5,
+		alt_key = $6, email = $7, phone = $8, job_title = $9, organisation_id = $10, lifecycle = $11,
+		audience = $12, origin = $13, origin_detail = $14, collected_at = $15, address_line1 = $16,
+		address_line2 = $17, postal_code = $18, city = $19, region = $20, country = $21,
+		owner_user_id = $22, custom = $23, updated_at = $24, soft_opt_in = $25
+		WHERE workspace_id = $1 AND id = $2`,
+		p.WorkspaceID, p.ID, p.FirstName, p.LastName, sortKey, altKey, p.PrimaryEmail(), p.PrimaryPhone(),
+		p.JobTitle, nullID(p.OrganisationID), string(p.Lifecycle), string(p.Audience), string(p.Origin),
+		p.OriginDetail, p.CollectedAt.UnixMicro(), p.Address.Line1, p.Address.Line2, p.Address.PostalCode,
+		p.Address.City, p.Address.Region, p.Address.Country, nullID(p.OwnerUserID), custom, p.UpdatedAt.UnixMicro(), p.SoftOptIn)
+	if err != nil {
+		return fmt.Errorf("update person: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.Errorf(errs.NotFound, "Person not found.")
+	}
+	for _, q := range []string{`DELETE FROM person_emails WHERE person_id = $1`, `DELETE FROM person_phones WHERE person_id = $1`} {
+		if _, err := tx.Exec(ctx, q, p.ID); err != nil {
+			return fmt.Errorf("replace contacts: %w", err)
+		}
+	}
+	if err := writeContacts(ctx, tx, p); err != nil {
+		return err
+	}
+	if flag {
+		if err := markSuppressed(ctx, tx, key, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkEmailsFree returns Conflict, naming the person who has it, when one

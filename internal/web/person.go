@@ -6,8 +6,11 @@ import (
 	"time"
 
 	"github.com/registre/registre/internal/auth"
+	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
+	"github.com/registre/registre/internal/forms"
 	"github.com/registre/registre/internal/i18n"
+	"github.com/registre/registre/internal/mail"
 )
 
 // maxFormBytes bounds every staff form; a larger body is refused with 413.
@@ -24,6 +27,12 @@ type personPageData struct {
 	Kinds      []crm.ActivityKind
 	Outcomes   []crm.CallOutcome
 	Now        time.Time
+	// Web forms: every submission with its values, the email queued for
+	// the person, and whether a double opt-in awaits confirmation.
+	Submissions []forms.Submission
+	Messages    []mail.Entry
+	Pending     bool
+	Purposes    []consent.Purpose
 }
 
 type personFormData struct {
@@ -143,7 +152,11 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, si *sessionI
 	}
 	v := s.newView(r, si, p.DisplayName(), "people")
 	v.Flash = s.takeFlash(w, r)
-	v.Data = personPageData{Person: p, Consent: panel, Activities: acts, Fields: personFields(fields), Kinds: crm.ActivityKinds, Outcomes: crm.CallOutcomes, Now: time.Now()}
+	data := personPageData{Person: p, Consent: panel, Activities: acts, Fields: personFields(fields), Kinds: crm.ActivityKinds, Outcomes: crm.CallOutcomes, Now: time.Now()}
+	if err := s.personForms(r, si, &data); err != nil {
+		return err
+	}
+	v.Data = data
 	return s.render(w, r, http.StatusOK, "person", v)
 }
 

@@ -31,6 +31,14 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /people/{id}/consent", s.page(auth.PermWrite, s.recordConsent))
 	mux.HandleFunc("GET /people/{id}/consent", s.page(auth.PermRead, s.consentProof))
 
+	mux.HandleFunc("POST /people/{id}/optin/resend", s.page(auth.PermWrite, s.resendOptin))
+	mux.HandleFunc("POST /people/{id}/reoptin", s.page(auth.PermWrite, s.createReoptin))
+
+	mux.HandleFunc("GET /forms", s.page(auth.PermRead, s.listForms))
+	mux.HandleFunc("POST /forms", s.page(auth.PermWrite, s.createForm))
+	mux.HandleFunc("GET /forms/{id}", s.page(auth.PermWrite, s.editForm))
+	mux.HandleFunc("POST /forms/{id}", s.page(auth.PermWrite, s.saveForm))
+
 	mux.HandleFunc("GET /organisations", s.page(auth.PermRead, s.listOrganisations))
 	mux.HandleFunc("POST /organisations/search", s.page(auth.PermRead, s.searchOrganisations))
 	mux.HandleFunc("GET /organisations/options", s.page(auth.PermRead, s.organisationOptions))
@@ -83,6 +91,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /settings/fields", s.page(auth.PermAdmin, s.listFields))
 	mux.HandleFunc("POST /settings/fields", s.page(auth.PermAdmin, s.createField))
 	mux.HandleFunc("POST /settings/fields/{id}/delete", s.page(auth.PermAdmin, s.deleteField))
+	mux.HandleFunc("GET /settings/forms", s.page(auth.PermAdmin, s.formSettingsPage))
+	mux.HandleFunc("POST /settings/forms", s.page(auth.PermAdmin, s.saveFormSettings))
 	mux.HandleFunc("GET /settings/members", s.page(auth.PermAdmin, s.listMembers))
 	mux.HandleFunc("GET /settings/contact-rules", s.page(auth.PermAdmin, s.contactSettingsPage))
 	mux.HandleFunc("POST /settings/contact-rules", s.page(auth.PermAdmin, s.saveContactSettings))

@@ -13,6 +13,7 @@ import (
 	"github.com/registre/registre/internal/auth"
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
+	"github.com/registre/registre/internal/forms"
 	"github.com/registre/registre/internal/i18n"
 	"github.com/registre/registre/internal/register"
 	"github.com/registre/registre/internal/segment"
@@ -50,6 +51,10 @@ type Server struct {
 	SecureCookies bool
 	// SealKey encrypts search criteria carried in URLs.
 	SealKey []byte
+	// Forms builds and publishes web forms; Outbox shows a person's email.
+	Forms     *forms.Service
+	Outbox    PersonMessages
+	PublicURL string
 
 	pages  map[i18n.Lang]map[string]*template.Template
 	assets *assets

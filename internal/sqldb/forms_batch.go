@@ -1,0 +1,172 @@
+package sqldb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/registre/registre/internal/consent"
+	"github.com/registre/registre/internal/forms"
+)
+
+// maxGroup bounds the submissions one transaction applies.
+const maxGroup = 64
+
+type submitReq struct {
+	plan *forms.Plan
+	res  *forms.Result
+	err  error
+	done chan struct{}
+}
+
+// submitBatcher groups the submissions of one database: a worker applies
+// whatever has queued while the previous group committed, and stops when
+// the queue is empty; the next submission starts one again.
+type submitBatcher struct {
+	db      *DB
+	mu      sync.Mutex
+	queue   []*submitReq
+	workers int
+}
+
+// groupWorkers is how many groups run at once: one on SQLite (one writer);
+// on PostgreSQL several, whose plans run in parallel until they queue for
+// the chain head with their events.
+func (b *submitBatcher) groupWorkers() int {
+	if b.db.Engine == SQLite {
+		return 1
+	}
+	return 4
+}
+
+var batchers sync.Map // *DB → *submitBatcher
+
+func batcherFor(db *DB) *submitBatcher {
+	if b, ok := batchers.Load(db); ok {
+		return b.(*submitBatcher)
+	}
+	b, _ := batchers.LoadOrStore(db, &submitBatcher{db: db})
+	return b.(*submitBatcher)
+}
+
+func (b *submitBatcher) submit(r *submitReq) {
+	b.mu.Lock()
+	b.queue = append(b.queue, r)
+	start := b.workers < b.groupWorkers()
+	if start {
+		b.workers++
+	}
+	b.mu.Unlock()
+	if start {
+		go b.loop()
+	}
+}
+
+func (b *submitBatcher) loop() {
+	for {
+		b.mu.Lock()
+		if len(b.queue) == 0 {
+			b.workers--
+			b.mu.Unlock()
+			return
+		}
+		n := min(len(b.queue), maxGroup)
+		group := append([]*submitReq(nil), b.queue[:n]...)
+		b.queue = b.queue[n:]
+		b.mu.Unlock()
+		b.run(group)
+	}
+}
+
+// run applies a group in one transaction: each plan under its own
+// savepoint (a refused plan rolls back alone), then the consent events of
+// all of them, each workspace's chain head locked once. When appending the
+// events fails (a transition made impossible by a concurrent change), the
+// group is rolled back and each plan retried alone, so that only its own
+// submitter sees the error.
+func (b *submitBatcher) run(group []*submitReq) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	keys := map[int64][]byte{}
+	for _, r := range group {
+		if _, ok := keys[r.plan.WorkspaceID]; !ok {
+			k, err := suppressionKey(ctx, b.db, r.plan.WorkspaceID)
+			if err != nil {
+				r.err = err
+				continue
+			}
+			keys[r.plan.WorkspaceID] = k
+		}
+	}
+	err := b.apply(ctx, group, keys)
+	var ge *groupEventsError
+	if errors.As(err, &ge) {
+		if len(group) > 1 {
+			for _, r := range group {
+				if r.err == nil {
+					b.run([]*submitReq{r})
+				} else {
+					close(r.done)
+				}
+			}
+			return
+		}
+		err = ge.err
+	}
+	for _, r := range group {
+		if err != nil && r.err == nil {
+			r.res, r.err = nil, err
+		}
+		close(r.done)
+	}
+}
+
+// groupEventsError is a failure to append a group's consent events.
+type groupEventsError struct{ err error }
+
+func (e *groupEventsError) Error() string {
+	return "append the group's consent events: " + e.err.Error()
+}
+func (e *groupEventsError) Unwrap() error { return e.err }
+
+func (b *submitBatcher) apply(ctx context.Context, group []*submitReq, keys map[int64][]byte) error {
+	s := FormStore{DB: b.db}
+	return b.db.InTx(ctx, func(tx *Tx) error {
+		events := map[int64][]*consent.Event{}
+		var order []int64
+		for i, r := range group {
+			key, ok := keys[r.plan.WorkspaceID]
+			if !ok {
+				continue // its key could not be read: r.err says why
+			}
+			sp := fmt.Sprintf("plan%d", i)
+			if _, err := tx.Exec(ctx, "SAVEPOINT "+sp); err != nil {
+				return err
+			}
+			var evs []*consent.Event
+			r.res, evs, r.err = s.applyPlan(ctx, tx, key, r.plan)
+			if r.err != nil {
+				r.res = nil
+				if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT "+sp); err != nil {
+					return err
+				}
+			} else if len(evs) > 0 {
+				if _, seen := events[r.plan.WorkspaceID]; !seen {
+					order = append(order, r.plan.WorkspaceID)
+				}
+				events[r.plan.WorkspaceID] = append(events[r.plan.WorkspaceID], evs...)
+			}
+			if _, err := tx.Exec(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
+				return err
+			}
+		}
+		for _, ws := range order {
+			if err := appendEvents(ctx, tx, keys[ws], ws, events[ws]); err != nil {
+				return &groupEventsError{err: err}
+			}
+		}
+		return nil
+	})
+}
