@@ -46,9 +46,11 @@ func loadMigrations(engine Engine) ([]migration, error) {
 		out = append(out, migration{version: v, name: strings.TrimSuffix(name, ".sql"), sql: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	// Numbers may leave gaps (each area of work is given its own), but
+	// never repeat.
 	for i := range out {
-		if out[i].version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d", out[i].name, i+1)
+		if out[i].version < 1 || i > 0 && out[i].version == out[i-1].version {
+			return nil, fmt.Errorf("migration %s: number used twice or not positive", out[i].name)
 		}
 	}
 	return out, nil
@@ -77,13 +79,14 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
-	var current int
-	if err := conn.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
-		return nil, fmt.Errorf("read schema version: %w", err)
+	done, err := appliedVersions(ctx, conn)
+	if err != nil {
+		return nil, err
 	}
 	var applied []string
 	for _, m := range steps {
-		if m.version <= current {
+		// A lower number merged after a higher one was applied still runs.
+		if done[m.version] {
 			continue
 		}
 		if err := applyMigration(ctx, conn, db.dialect, m); err != nil {
@@ -92,6 +95,23 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		applied = append(applied, m.name)
 	}
 	return applied, nil
+}
+
+func appliedVersions(ctx context.Context, conn *sql.Conn) (map[int]bool, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read schema version: %w", err)
+	}
+	defer rows.Close()
+	done := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		done[v] = true
+	}
+	return done, rows.Err()
 }
 
 func applyMigration(ctx context.Context, conn *sql.Conn, d dialect, m migration) error {
