@@ -15,11 +15,17 @@ type Record struct {
 	Line         int64
 	Person       *crm.Person // normalised, without ids
 	Organisation string      // the company's name, "" for none
+	// The folded keys crm sorts and matches by, computed while parsing
+	// (in the parser's goroutine, off the writer's).
+	OrganisationKey string
+	SortKey, AltKey string
 	Grants       []string    // purposes consented to (file-wide and per row)
 	Flags        []consent.Flag
 	// Set is the person fields the row gives a value for: an update
 	// changes only them.
 	Set map[string]bool
+
+	phones []crm.Phone // normalised by the parser; set after crm's checks
 }
 
 // Parser turns rows into Records under a mapping and options.
@@ -30,11 +36,12 @@ type Parser struct {
 	fields   []crm.CustomField
 	now      time.Time
 	columnOf map[string]int // target → column
+	phones   phoneCache
 }
 
 // NewParser returns a parser for rows of a file with this header.
 func NewParser(header []string, m Mapping, opt Options, fields []crm.CustomField, now time.Time) *Parser {
-	p := &Parser{header: header, mapping: m, opt: opt, fields: fields, now: now, columnOf: map[string]int{}}
+	p := &Parser{header: header, mapping: m, opt: opt, fields: fields, now: now, columnOf: map[string]int{}, phones: phoneCache{}}
 	for i, t := range m {
 		if t != "" {
 			p.columnOf[t] = i
@@ -109,14 +116,23 @@ func (p *Parser) Parse(rec []string, line int64) (*Record, []Problem) {
 	if len(probs) > 0 {
 		return nil, probs
 	}
-	if len(in.Emails) == 0 && len(in.Phones) == 0 {
+	if len(in.Emails) == 0 && len(r.phones) == 0 {
 		return nil, bad(p.column(FieldEmail), "an email address or a phone number is needed: they identify the person on a re-import")
 	}
 	person, err := in.Build(p.fields, p.now)
 	if err != nil {
 		return nil, p.fieldProblems(line, err)
 	}
-	r.Person = person
+	person.Phones = r.phones
+	if len(person.Phones) > crm.MaxPhones {
+		return nil, bad(p.column(FieldPhone), "too many phone numbers")
+	}
+	r.Person, r.phones = person, nil
+	f, l := fold(person.FirstName), fold(person.LastName)
+	r.SortKey, r.AltKey = strings.TrimSpace(l+" "+f), strings.TrimSpace(f+" "+l)
+	if r.Organisation != "" {
+		r.OrganisationKey = fold(r.Organisation)
+	}
 	return r, nil
 }
 
@@ -129,18 +145,22 @@ func (p *Parser) set(in *crm.PersonInput, r *Record, t, v string) string {
 	case FieldLastName:
 		in.LastName = v
 	case FieldEmail:
-		if _, _, problem := crm.NormalizeEmail(v); problem != "" {
-			return "the email address " + problem
-		}
-		in.Emails = []string{v}
+		in.Emails = []string{v} // checked by crm, once
 	case FieldPhone, FieldMobile:
-		if _, _, problem := crm.NormalizePhone(v); problem != "" {
+		e164, kind, problem := p.phones.normalize(v)
+		if problem != "" {
 			return "the phone number " + problem
 		}
+		ph := crm.Phone{E164: e164, Kind: kind}
+		for _, have := range r.phones {
+			if have.E164 == e164 {
+				return ""
+			}
+		}
 		if t == FieldMobile {
-			in.Phones = append([]string{v}, in.Phones...) // a mobile is the better primary number
+			r.phones = append([]crm.Phone{ph}, r.phones...) // a mobile is the better primary number
 		} else {
-			in.Phones = append(in.Phones, v)
+			r.phones = append(r.phones, ph)
 		}
 	case FieldJobTitle:
 		in.JobTitle = v
@@ -229,6 +249,7 @@ func (p *Parser) fieldProblems(line int64, err error) []Problem {
 		switch {
 		case k == "emails":
 			target = FieldEmail
+
 		case k == "phones":
 			target = FieldPhone
 		case strings.HasPrefix(k, "custom."):
@@ -240,9 +261,23 @@ func (p *Parser) fieldProblems(line int64, err error) []Problem {
 				reason = reason[i+len("\u201d: "):]
 			}
 		}
-		out = append(out, Problem{Line: line, Column: p.column(target), Kind: KindInvalid, Reason: k + " " + reason})
+		label := strings.ReplaceAll(k, "_", " ")
+		if k == "emails" {
+			label = "the email address"
+		}
+		out = append(out, Problem{Line: line, Column: p.column(target), Kind: KindInvalid, Reason: label + " " + reason})
 	}
 	return out
+}
+
+// fold is crm.Fold, faster for ASCII text (most names and companies).
+func fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return crm.Fold(s)
+		}
+	}
+	return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 }
 
 // oneLine joins the lines of a value with spaces.

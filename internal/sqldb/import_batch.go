@@ -28,6 +28,9 @@ func (s ImportStore) WriteBatch(ctx context.Context, imp *importer.Import, b *im
 	if err != nil {
 		return err
 	}
+	if err := prepareImportStatements(ctx, s.DB); err != nil {
+		return err
+	}
 	var delta importer.Counts
 	err = s.DB.InTx(ctx, func(tx *Tx) error {
 		w := &batchWriter{tx: tx, imp: imp, key: key, flagPolicy: policy == workspace.SuppressionFlag,
@@ -272,7 +275,7 @@ func (w *batchWriter) resolveOrgs(ctx context.Context) error {
 			if p.r.Organisation == "" {
 				continue
 			}
-			k := crm.Fold(p.r.Organisation)
+			k := p.r.OrganisationKey
 			if _, ok := names[k]; !ok {
 				names[k] = p.r.Organisation
 				keys = append(keys, k)
@@ -309,7 +312,7 @@ func (w *batchWriter) resolveOrgs(ctx context.Context) error {
 	for _, list := range [][]*pending{w.inserts, w.updates} {
 		for _, p := range list {
 			if p.r.Organisation != "" {
-				p.orgID = ids[crm.Fold(p.r.Organisation)]
+				p.orgID = ids[p.r.OrganisationKey]
 			}
 		}
 	}

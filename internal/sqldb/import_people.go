@@ -60,10 +60,45 @@ func (w *batchWriter) events(p *pending, personID int64, publicID string) []*con
 	return out
 }
 
-const importPeopleColumns = `public_id, workspace_id, first_name, last_name, sort_key, alt_key, email, phone,
+// The multi-row statements of an import batch; WriteBatch prepares their
+// full-size forms once per database.
+func newPeopleRows() *multiRow {
+	return newMultiRow("people", `public_id, workspace_id, first_name, last_name, sort_key, alt_key, email, phone,
 	job_title, organisation_id, lifecycle, audience, origin, origin_detail, collected_at, address_line1,
 	address_line2, postal_code, city, region, country, custom, created_at, updated_at, consent_flags,
-	consent_granted, import_id`
+	consent_granted, import_id`, " RETURNING public_id, id")
+}
+
+func newEmailRows() *multiRow {
+	return newMultiRow("person_emails", "workspace_id, person_id, email, email_norm, is_primary", "")
+}
+
+func newPhoneRows() *multiRow {
+	return newMultiRow("person_phones", "workspace_id, person_id, e164, kind, is_primary", "")
+}
+
+func newEventRows() *multiRow {
+	return newMultiRow("consent_events", `workspace_id, seq, at, person_id, person_public_id, purpose, flag,
+		action, actor_kind, actor_id, legal_basis, source_kind, source_id, source_version, wording, wording_sha256,
+		page_url, ip, user_agent, note, pii_digest, prev_hash, hash`, " RETURNING seq, id")
+}
+
+func newStateRows() *multiRow {
+	return newMultiRow("consent_states", "person_id, purpose, workspace_id, state, at, event_id", "")
+}
+
+func newFlagRows() *multiRow {
+	return newMultiRow("person_flags", "person_id, flag, workspace_id, is_on, at, event_id", "")
+}
+
+func prepareImportStatements(ctx context.Context, db *DB) error {
+	for _, m := range []*multiRow{newPeopleRows(), newEmailRows(), newPhoneRows(), newEventRows(), newStateRows(), newFlagRows()} {
+		if err := m.prepare(ctx, db); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // insertPeople writes the new people with their emails, phones, consent
 // events and projection. Their masks are known before the events are
@@ -72,7 +107,8 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 	if len(w.inserts) == 0 {
 		return nil
 	}
-	people := newMultiRow("people", importPeopleColumns, " RETURNING public_id, id")
+	people := newPeopleRows()
+	people.grow(len(w.inserts))
 	byPublicID := make(map[string]*pending, len(w.inserts))
 	publicIDs := make([]string, len(w.inserts))
 	for i, p := range w.inserts {
@@ -88,7 +124,7 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		sortKey, altKey := per.SortKeys()
+		sortKey, altKey := p.r.SortKey, p.r.AltKey
 		a := per.Address
 		people.add(id, w.ws(), per.FirstName, per.LastName, sortKey, altKey, per.PrimaryEmail(), per.PrimaryPhone(),
 			per.JobTitle, nullID(p.orgID), string(per.Lifecycle), string(per.Audience), string(per.Origin), per.OriginDetail,
@@ -108,8 +144,7 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("insert people: %w", err)
 	}
-	emails := newMultiRow("person_emails", "workspace_id, person_id, email, email_norm, is_primary", "")
-	phones := newMultiRow("person_phones", "workspace_id, person_id, e164, kind, is_primary", "")
+	emails, phones := newEmailRows(), newPhoneRows()
 	var events []*consent.Event
 	for i, p := range w.inserts {
 		id := ids[p]
@@ -141,9 +176,7 @@ func (w *batchWriter) appendNew(ctx context.Context, events []*consent.Event) er
 	if err != nil {
 		return err
 	}
-	ins := newMultiRow("consent_events", `workspace_id, seq, at, person_id, person_public_id, purpose, flag,
-		action, actor_kind, actor_id, legal_basis, source_kind, source_id, source_version, wording, wording_sha256,
-		page_url, ip, user_agent, note, pii_digest, prev_hash, hash`, " RETURNING seq, id")
+	ins := newEventRows()
 	bySeq := make(map[int64]*consent.Event, len(events))
 	for _, e := range events {
 		seq++
@@ -166,8 +199,7 @@ func (w *batchWriter) appendNew(ctx context.Context, events []*consent.Event) er
 	if err != nil {
 		return fmt.Errorf("append consent events: %w", err)
 	}
-	states := newMultiRow("consent_states", "person_id, purpose, workspace_id, state, at, event_id", "")
-	flags := newMultiRow("person_flags", "person_id, flag, workspace_id, is_on, at, event_id", "")
+	states, flags := newStateRows(), newFlagRows()
 	for _, e := range events {
 		if e.Flag != "" {
 			flags.add(e.PersonID, string(e.Flag), e.WorkspaceID, true, e.At.UnixMicro(), e.ID)

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -27,6 +28,9 @@ func newMultiRow(table, columns, tail string) *multiRow {
 }
 
 func (m *multiRow) add(row ...any) { m.values = append(m.values, row...) }
+
+// grow makes room for n rows.
+func (m *multiRow) grow(n int) { m.values = make([]any, 0, n*m.width) }
 func (m *multiRow) rows() int      { return len(m.values) / m.width }
 
 // statementText caches the text of a statement of n rows.
@@ -62,23 +66,66 @@ func (m *multiRow) sql(n int) string {
 	return q
 }
 
+func (m *multiRow) perStatement() int { return rowsParams / m.width }
+
+// prepare readies the statement of a full batch of rows on the write pool,
+// outside any transaction (on SQLite the transaction holds the only
+// connection): executed in a transaction it is then not parsed again.
+func (m *multiRow) prepare(ctx context.Context, db *DB) error {
+	q := db.dialect.rebind(m.sql(m.perStatement()))
+	if _, ok := db.stmts.Load(q); ok {
+		return nil
+	}
+	st, err := db.write.PrepareContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("prepare insert: %w", err)
+	}
+	if _, loaded := db.stmts.LoadOrStore(q, st); loaded {
+		st.Close()
+	}
+	return nil
+}
+
 // exec writes the rows; with scan, the statements' RETURNING rows go to it.
 func (m *multiRow) exec(ctx context.Context, tx *Tx, scan func(row interface{ Scan(...any) error }) error) error {
-	per := rowsParams / m.width
+	per := m.perStatement()
 	for first := 0; first < m.rows(); first += per {
 		n := min(per, m.rows()-first)
-		q, args := m.sql(n), m.values[first*m.width:(first+n)*m.width]
-		if scan == nil {
-			if _, err := tx.Exec(ctx, q, args...); err != nil {
-				return fmt.Errorf("insert: %w", err)
+		q, args := tx.dialect.rebind(m.sql(n)), m.values[first*m.width:(first+n)*m.width]
+		var rows *sql.Rows
+		var err error
+		if st, ok := tx.db.stmts.Load(q); ok {
+			s := tx.tx.StmtContext(ctx, st.(*sql.Stmt))
+			if scan == nil {
+				_, err = s.ExecContext(ctx, args...)
+			} else {
+				rows, err = s.QueryContext(ctx, args...)
 			}
-			continue
+		} else if scan == nil {
+			_, err = tx.tx.ExecContext(ctx, q, args...)
+		} else {
+			rows, err = tx.tx.QueryContext(ctx, q, args...)
 		}
-		if err := queryEach(ctx, tx, q, args, scan); err != nil {
-			return err
+		if err != nil {
+			return fmt.Errorf("insert: %w", err)
+		}
+		if rows != nil {
+			if err := scanRows(rows, scan); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+func scanRows(rows *sql.Rows, scan func(row interface{ Scan(...any) error }) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 func queryEach(ctx context.Context, tx *Tx, q string, args []any, scan func(row interface{ Scan(...any) error }) error) error {
