@@ -19,8 +19,8 @@ type Record struct {
 	// (in the parser's goroutine, off the writer's).
 	OrganisationKey string
 	SortKey, AltKey string
-	Grants       []string    // purposes consented to (file-wide and per row)
-	Flags        []consent.Flag
+	Grants          []string // purposes consented to (file-wide and per row)
+	Flags           []consent.Flag
 	// Set is the person fields the row gives a value for: an update
 	// changes only them.
 	Set map[string]bool

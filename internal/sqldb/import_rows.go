@@ -31,7 +31,7 @@ func (m *multiRow) add(row ...any) { m.values = append(m.values, row...) }
 
 // grow makes room for n rows.
 func (m *multiRow) grow(n int) { m.values = make([]any, 0, n*m.width) }
-func (m *multiRow) rows() int      { return len(m.values) / m.width }
+func (m *multiRow) rows() int  { return len(m.values) / m.width }
 
 // statementText caches the text of a statement of n rows.
 var statementText sync.Map
