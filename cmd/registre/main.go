@@ -26,6 +26,7 @@ Commands:
   user create      create a user or give them a role: --workspace W --email E --role R
   token create     create an API token: --workspace W --name N --role R
   ledger verify    check the consent ledger's hash chain: --workspace W
+  import people    import people from a CSV or XLSX file: FILE --source S --legal-basis B
   demo             generate people: --people N (deterministic; up to millions)
   version          print the version
 
@@ -75,6 +76,8 @@ func run(ctx context.Context, args []string) error {
 		return runTokenCreate(ctx, rest[1:])
 	case cmd == "ledger" && sub == "verify":
 		return runLedgerVerify(ctx, rest[1:])
+	case cmd == "import" && sub == "people":
+		return runImportPeople(ctx, rest[1:])
 	case cmd == "demo":
 		return runDemo(ctx, rest)
 	case cmd == "version" || cmd == "--version":

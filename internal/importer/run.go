@@ -44,6 +44,10 @@ type Store interface {
 	SetStatus(ctx context.Context, imp *Import, st Status, problem string, e *audit.Entry) error
 	// Problems calls fn for each problem of an import, in line order.
 	Problems(ctx context.Context, importID int64, fn func(Problem) error) error
+	// SaveMapping creates or replaces a named mapping of the workspace.
+	SaveMapping(ctx context.Context, workspaceID int64, m SavedMapping, e audit.Entry) error
+	// Mappings lists the workspace's saved mappings by name.
+	Mappings(ctx context.Context, workspaceID int64) ([]SavedMapping, error)
 }
 
 // Workspace gives what the parser needs of the workspace.

@@ -166,3 +166,20 @@ func WriteReport(ctx context.Context, st Store, imp *Import, w io.Writer) error 
 	cw.Flush()
 	return cw.Error()
 }
+
+// SaveMapping keeps a mapping for reuse under its name; Invalid for an
+// empty or overlong name or an empty mapping.
+func (s *Service) SaveMapping(ctx context.Context, workspaceID int64, m SavedMapping) error {
+	var v errs.Validation
+	if m.Name == "" || len(m.Name) > 100 {
+		v.Add("mapping_name", "give the mapping a name (at most 100 characters)")
+	}
+	if len(m.Columns) == 0 {
+		v.Add("mapping", "map at least one column")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	e := audit.NewEntry(ctx, workspaceID, "import.mapping.save", "import_mapping", "", map[string]any{"columns": len(m.Columns)})
+	return s.Store.SaveMapping(ctx, workspaceID, m, e)
+}
