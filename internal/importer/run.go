@@ -11,10 +11,10 @@ import (
 	"github.com/registre/registre/internal/crm"
 )
 
-// BatchRows is how many rows one transaction writes. Larger transactions
+// BatchRows is how many rows one transaction writes (a variable for tests). Larger transactions
 // write faster (each commit rewrites the index pages it touched) but hold
 // the write lock longer: 10,000 rows take about a quarter of a second.
-const BatchRows = 10_000
+var BatchRows = 10_000
 
 // Batch is what one transaction writes: the valid rows, the problems of
 // the invalid ones, and the checkpoint (the last line of the file it
@@ -126,7 +126,7 @@ func produce(ctx context.Context, src Source, parser *Parser, skip int64, out ch
 			b.Records = append(b.Records, r)
 		}
 		b.Problems = append(b.Problems, probs...)
-		if b.Rows >= BatchRows && !send() {
+		if b.Rows >= int64(BatchRows) && !send() {
 			return ctx.Err()
 		}
 	}

@@ -180,8 +180,8 @@ func cleanHeader(rec []string) []string {
 		if !utf8.ValidString(h) {
 			h = strings.ToValidUTF8(h, "?")
 		}
-		if len(h) > 200 {
-			h = h[:200]
+		if r := []rune(h); len(r) > 200 {
+			h = string(r[:200])
 		}
 		out[i] = h
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/registre/registre/internal/audit"
@@ -14,6 +15,7 @@ import (
 	"github.com/registre/registre/internal/importer"
 	"github.com/registre/registre/internal/sqldb"
 	"github.com/registre/registre/internal/sqldb/sqldbtest"
+	"github.com/registre/registre/internal/workspace"
 )
 
 // messyCSV is a French export as Excel writes it: semicolons, Windows-1252,
@@ -156,6 +158,130 @@ func TestImportMessyFrenchCSV(t *testing.T) {
 		rep2, err := consent.Verify(e.ctx, sqldb.ConsentStore{DB: db}, e.ws)
 		if err != nil || !rep2.OK() {
 			t.Fatalf("ledger: %v %+v", err, rep2.Problem)
+		}
+	})
+}
+
+func xlsxFile(t *testing.T, rows [][]any) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestImportXLSXAndPolicies(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newImportEnv(t, db)
+		first := xlsxFile(t, [][]any{{"First name", "Last name", "Email", "Mobile", "Company"},
+			{"Ana", "Silva", "ana@example.pt", "+351 912 345 678", "Lisboa Lda"},
+			{"Bob", "Stone", "bob@example.com", "", ""}})
+		imp := e.run(t, first, tradeShow, importer.CSVOptions{})
+		if imp.Counts.Created != 2 || imp.Format != importer.XLSX {
+			t.Fatalf("xlsx: %+v", imp.Counts)
+		}
+		second := xlsxFile(t, [][]any{{"Email", "Job title", "Mobile", "Opt-in"},
+			{"ANA@example.pt", "CEO", "06 12 34 56 78", "oui"}})
+		upd := tradeShow
+		upd.Dedupe = importer.DedupeUpdate
+		imp = e.run(t, second, upd, importer.CSVOptions{})
+		if imp.Counts.Updated != 1 || imp.Counts.Events != 1 {
+			t.Fatalf("update: %+v", imp.Counts)
+		}
+		var job, phone, first2 string
+		if err := db.QueryRow(e.ctx, `SELECT job_title, phone, first_name FROM people WHERE workspace_id = $1 AND email = 'ana@example.pt'`, e.ws).
+			Scan(&job, &phone, &first2); err != nil {
+			t.Fatal(err)
+		}
+		if job != "CEO" || phone != "+351912345678" || first2 != "Ana" {
+			t.Fatalf("updated: %q %q %q", job, phone, first2)
+		}
+		if n := e.count(t, `SELECT COUNT(*) FROM person_phones WHERE workspace_id = $1`); n != 2 {
+			t.Fatalf("%d phones", n)
+		}
+		// Updating again records no new consent: it is already granted.
+		if imp = e.run(t, second, upd, importer.CSVOptions{}); imp.Counts.Events != 0 {
+			t.Fatalf("re-run: %+v", imp.Counts)
+		}
+		rev := tradeShow
+		rev.Dedupe = importer.DedupeReview
+		imp = e.run(t, second, rev, importer.CSVOptions{})
+		if imp.Counts.Review != 1 || e.count(t, `SELECT COUNT(*) FROM import_reviews WHERE workspace_id = $1`) != 1 ||
+			e.count(t, `SELECT COUNT(*) FROM people WHERE workspace_id = $1`) != 2 {
+			t.Fatalf("review: %+v", imp.Counts)
+		}
+	})
+}
+
+func TestImportSuppressionFlagPolicy(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newImportEnv(t, db)
+		entry := audit.NewEntry(e.ctx, e.ws, "x", "workspace", "", nil)
+		if err := (sqldb.WorkspaceStore{DB: db}).SetSuppressionPolicy(e.ctx, e.ws, workspace.SuppressionFlag, entry); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := (sqldb.SuppressionStore{DB: db}).Add(e.ctx, e.ws, []string{"06 12 34 56 78"}, consent.ReasonManual, entry); err != nil {
+			t.Fatal(err)
+		}
+		imp := e.run(t, []byte("Nom,Téléphone\nDupont,0612345678\n"), tradeShow, importer.CSVOptions{})
+		if imp.Counts.Created != 1 || imp.Counts.Suppressed != 1 || imp.Counts.Events != 1 {
+			t.Fatalf("%+v", imp.Counts)
+		}
+		var flags int64
+		if err := db.QueryRow(e.ctx, `SELECT consent_flags FROM people WHERE workspace_id = $1`, e.ws).Scan(&flags); err != nil {
+			t.Fatal(err)
+		}
+		if flags&consent.FlagBit(consent.Suppressed) == 0 {
+			t.Fatal("the person is not marked suppressed")
+		}
+	})
+}
+
+// TestImportResumes: an import stopped between two batches (a crash, a
+// restart) carries on from its checkpoint: whole rows only, none twice.
+func TestImportResumes(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		defer func(n int) { importer.BatchRows = n }(importer.BatchRows)
+		importer.BatchRows = 3
+		e := newImportEnv(t, db)
+		var csv strings.Builder
+		csv.WriteString("email,nom\n")
+		for i := range 10 {
+			csv.WriteString("p" + string(rune('a'+i)) + "@example.com,Personne\n")
+		}
+		data := []byte(csv.String())
+		open := func() (importer.Source, error) { return importer.OpenCSV(bytes.NewReader(data), importer.CSVOptions{}) }
+		opt := tradeShow
+		opt.LegalBasis, opt.Purposes = consent.BasisConsent, []string{consent.EmailMarketing}
+		imp := &importer.Import{WorkspaceID: e.ws, Format: importer.CSV, Header: []string{"email", "nom"},
+			Mapping: importer.Mapping{importer.FieldEmail, importer.FieldLastName}, Options: opt}
+		if err := e.svc.Prepare(e.ctx, imp); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(e.ctx)
+		err := e.svc.Execute(ctx, imp, open, func(done int64) { cancel() })
+		if err == nil {
+			t.Fatal("the import was not interrupted")
+		}
+		stopped, err := e.st.Import(e.ctx, e.ws, imp.PublicID)
+		if err != nil || stopped.Status != importer.StatusRunning || stopped.Line != 4 || stopped.Counts.Created != 3 {
+			t.Fatalf("after the stop: %+v %v", stopped, err)
+		}
+		if err := e.svc.Execute(e.ctx, stopped, open, nil); err != nil {
+			t.Fatal(err)
+		}
+		if stopped.Counts.Created != 10 || stopped.Status != importer.StatusDone ||
+			e.count(t, `SELECT COUNT(*) FROM people WHERE workspace_id = $1`) != 10 ||
+			e.count(t, `SELECT COUNT(*) FROM consent_events WHERE workspace_id = $1`) != 10 {
+			t.Fatalf("resumed: %+v", stopped.Counts)
 		}
 	})
 }
