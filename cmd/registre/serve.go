@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/registre/registre/internal/app"
@@ -31,9 +32,16 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer database.Close()
-	a, err := app.New(ctx, database, app.Config{SecureCookies: *secure, Logger: logger})
+	importDir := os.Getenv("REGISTRE_IMPORT_DIR")
+	if importDir == "" && db.database == "" {
+		importDir = filepath.Join(db.dataDir, "imports")
+	}
+	a, err := app.New(ctx, database, app.Config{SecureCookies: *secure, Logger: logger, ImportDir: importDir})
 	if err != nil {
 		return err
+	}
+	if err := a.ResumeImports(ctx); err != nil {
+		return fmt.Errorf("resume imports: %w", err)
 	}
 	var login *demoLogin
 	if *demoMode {

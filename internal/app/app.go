@@ -5,8 +5,11 @@ package app
 
 import (
 	"context"
+	"github.com/registre/registre/internal/importer"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/registre/registre/internal/api"
@@ -22,6 +25,11 @@ type Config struct {
 	// SecureCookies marks cookies Secure (serving over TLS).
 	SecureCookies bool
 	Logger        *slog.Logger
+	// ImportDir keeps uploaded files until their import ends (default: a
+	// folder in the system's temporary folder); ImportMaxBytes caps an
+	// upload (default web.DefaultImportMaxBytes).
+	ImportDir      string
+	ImportMaxBytes int64
 }
 
 // App is a running Registre: everything it holds in memory can be rebuilt
@@ -31,6 +39,7 @@ type App struct {
 	CRM     *crm.Service
 	Consent *consent.Service
 	Auth    *auth.Service
+	Imports *importer.Jobs
 	Web     *web.Server
 	API     *api.API
 	log     *slog.Logger
@@ -50,13 +59,31 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*App, error) {
 	a.CRM = crm.NewService(sqldb.CRMStore{DB: db}, sqldb.AuditStore{DB: db})
 	a.Auth = auth.NewService(sqldb.AuthStore{DB: db})
 	a.Consent = consent.NewService(sqldb.ConsentStore{DB: db})
+	imports := &importer.Service{Store: sqldb.ImportStore{DB: db}, Workspace: sqldb.ImportWorkspace{DB: db}}
+	a.Imports = &importer.Jobs{Service: imports, Logger: logger}
+	if cfg.ImportDir == "" {
+		cfg.ImportDir = filepath.Join(os.TempDir(), "registre-imports")
+	}
 	a.Web = &web.Server{CRM: a.CRM, Consent: a.Consent, Suppression: sqldb.SuppressionStore{DB: db}, Auth: a.Auth, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
-		Audit: sqldb.AuditStore{DB: db}, Logger: logger, SecureCookies: cfg.SecureCookies, SealKey: sealKey}
+		Audit: sqldb.AuditStore{DB: db}, Logger: logger, SecureCookies: cfg.SecureCookies, SealKey: sealKey,
+		Imports: imports, ImportList: sqldb.ImportStore{DB: db}, ImportJobs: a.Imports, ImportDir: cfg.ImportDir,
+		ImportMaxBytes: cfg.ImportMaxBytes}
 	if err := a.Web.Init(); err != nil {
 		return nil, err
 	}
 	a.API = &api.API{CRM: a.CRM, Consent: a.Consent, Contactable: sqldb.ConsentStore{DB: db}, Auth: a.Auth, Logger: logger}
 	return a, nil
+}
+
+// ResumeImports carries on the imports a previous process left unfinished
+// (their rows up to the last committed batch are already written).
+func (a *App) ResumeImports(ctx context.Context) error {
+	list, err := sqldb.ImportStore{DB: a.DB}.Unfinished(ctx)
+	if err != nil {
+		return err
+	}
+	a.Imports.Resume(ctx, list)
+	return nil
 }
 
 // Handler returns the whole HTTP surface with its middleware.

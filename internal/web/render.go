@@ -106,6 +106,8 @@ func templateFuncs(lang i18n.Lang, a *assets) template.FuncMap {
 			return id
 		},
 		"activityIcon": activityIcon,
+		"percent":      percent,
+		"num64":        func(n int64) string { return i18n.Number(lang, int(n)) },
 		"shortHash": func(h string) string {
 			if len(h) > 16 {
 				return h[:16] + "…"

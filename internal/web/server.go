@@ -14,6 +14,7 @@ import (
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/i18n"
+	"github.com/registre/registre/internal/importer"
 	"github.com/registre/registre/internal/workspace"
 )
 
@@ -45,6 +46,14 @@ type Server struct {
 	SecureCookies bool
 	// SealKey encrypts search criteria carried in URLs.
 	SealKey []byte
+	// Imports runs imports of people; ImportList reads them; ImportDir
+	// keeps uploaded files until their import ends; ImportMaxBytes caps an
+	// upload (DefaultImportMaxBytes when zero).
+	Imports        *importer.Service
+	ImportList     ImportStore
+	ImportJobs     *importer.Jobs
+	ImportDir      string
+	ImportMaxBytes int64
 
 	pages  map[i18n.Lang]map[string]*template.Template
 	assets *assets
