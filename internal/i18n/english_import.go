@@ -8,7 +8,7 @@ func init() {
 		"target.city": "City", "target.region": "Region", "target.country": "Country", "target.lifecycle": "Stage",
 		"target.audience": "B2B or B2C", "target.collected_at": "Date of collection",
 		"dedupe.update": "Update the person with the file's values", "dedupe.skip": "Leave the person as they are",
-		"dedupe.review": "Keep the row apart for review",
+		"dedupe.review":  "Keep the row apart for review",
 		"import.pending": "waiting", "import.running": "running", "import.done": "done", "import.failed": "failed",
 		"import.cancelled": "cancelled",
 	} {
