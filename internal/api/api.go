@@ -21,6 +21,7 @@ import (
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/errs"
+	"github.com/registre/registre/internal/importer"
 )
 
 // API is the JSON API. Mount it with mux.Handle("/api/", api.Handler()).
@@ -31,6 +32,12 @@ type API struct {
 	// (sqldb.ConsentStore).
 	Contactable ContactCounter
 	Auth        *auth.Service
+	// Imports, ImportJobs and ImportDir serve the import endpoints;
+	// ImportMaxBytes caps an upload (512 MiB when zero).
+	Imports        *importer.Service
+	ImportJobs     *importer.Jobs
+	ImportDir      string
+	ImportMaxBytes int64
 	// Logger receives internal errors (never request bodies or personal
 	// data); nil means slog.Default().
 	Logger *slog.Logger

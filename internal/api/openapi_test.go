@@ -109,6 +109,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"ConsentChangeInput": changeJSON{}, "ProofInput": proofJSON{}, "ConsentEvent": consent.Event{},
 		"ConsentEventList": eventList{}, "Projection": consent.Projection{}, "ChainProblem": consent.Problem{},
 		"ConsentProof": consent.PersonProof{}, "LedgerReport": ledgerReportJSON{}, "ContactableCount": contactableJSON{},
+		"Import": importJSON{}, "ImportOptions": importOptionsJSON{},
 	} {
 		s, ok := doc.Components.Schemas[name]
 		if !ok {

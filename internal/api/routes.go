@@ -42,6 +42,10 @@ func (a *API) routes() []route {
 		{"GET /api/v1/activities/{id}", auth.PermRead, a.getActivity},
 		{"DELETE /api/v1/activities/{id}", auth.PermDelete, a.deleteActivity},
 
+		{"POST /api/v1/imports", auth.PermWrite, a.createImport},
+		{"GET /api/v1/imports/{id}", auth.PermWrite, a.getImport},
+		{"GET /api/v1/imports/{id}/report", auth.PermWrite, a.getImportReport},
+
 		{"GET /api/v1/purposes", auth.PermRead, a.listPurposes},
 		{"GET /api/v1/consent/ledger/verify", auth.PermAudit, a.verifyLedger},
 		{"GET /api/v1/consent/contactable", auth.PermRead, a.countContactable},

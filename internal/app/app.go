@@ -71,7 +71,8 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*App, error) {
 	if err := a.Web.Init(); err != nil {
 		return nil, err
 	}
-	a.API = &api.API{CRM: a.CRM, Consent: a.Consent, Contactable: sqldb.ConsentStore{DB: db}, Auth: a.Auth, Logger: logger}
+	a.API = &api.API{CRM: a.CRM, Consent: a.Consent, Contactable: sqldb.ConsentStore{DB: db}, Auth: a.Auth, Logger: logger,
+		Imports: imports, ImportJobs: a.Imports, ImportDir: cfg.ImportDir, ImportMaxBytes: cfg.ImportMaxBytes}
 	return a, nil
 }
 
