@@ -53,6 +53,17 @@ func TestBrowserImportFlow(t *testing.T) {
 			}
 			return v
 		}
+		// With REGISTRE_SCREENSHOTS set, the pages are saved there as PNGs.
+		shot := func(name string) {
+			dir := os.Getenv("REGISTRE_SCREENSHOTS")
+			if dir == "" || db.Engine != sqldb.SQLite {
+				return
+			}
+			buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			if err == nil {
+				_ = os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+			}
+		}
 		step("log in", chromedp.Navigate(s.srv.URL+"/people/import"),
 			chromedp.WaitVisible(css("#email")),
 			chromedp.SendKeys(css("#email"), "marketer@acme.example"),
@@ -64,6 +75,7 @@ func TestBrowserImportFlow(t *testing.T) {
 		step("upload the file", chromedp.SetUploadFiles(css("#f-file"), []string{file}),
 			chromedp.Click(css(`[data-testid="import-upload"] button[type="submit"]`)),
 			chromedp.WaitVisible(css(`[data-testid="import-mapping"]`)))
+		shot("import_mapping")
 		for col, want := range map[string]string{"0": "first_name", "1": "last_name", "2": "email", "3": "phone", "4": "organisation", "5": "address_line1", "6": "city"} {
 			if got := value(`[data-testid="col-` + col + `"]`); got != want {
 				t.Errorf("column %s suggested %q, want %q", col, got, want)
@@ -74,11 +86,13 @@ func TestBrowserImportFlow(t *testing.T) {
 		}
 		step("start without a source", chromedp.Click(css(`[data-testid="import-start"]`)),
 			chromedp.WaitVisible(css("#e-origin")))
+		shot("import_mapping_errors")
 		step("declare the source and start", chromedp.SetValue(css("#f-origin"), "trade_show"),
 			chromedp.SendKeys(css("#f-origin_detail"), "Salon des entrepreneurs, Lyon 2026"),
 			chromedp.SetValue(css("#f-basis"), "legitimate_interest"),
 			chromedp.Click(css(`[data-testid="import-start"]`)),
 			chromedp.WaitVisible(css(`[data-testid="import-progress"][data-status="done"]`)))
+		shot("import_done")
 		counts, err := chromedp.Run(ctx, chromedp.Text(css(`[data-testid="import-progress"]`)))
 		if err != nil {
 			t.Fatal(err)
@@ -93,6 +107,8 @@ func TestBrowserImportFlow(t *testing.T) {
 		if err != nil || !strings.HasSuffix(href.Value, "/report") {
 			t.Fatalf("report link %+v %v", href, err)
 		}
+		step("see the imports", chromedp.Navigate(s.srv.URL+"/people/import"), chromedp.WaitVisible(css("tbody")))
+		shot("imports")
 		step("see the people", chromedp.Navigate(s.srv.URL+"/people"), chromedp.WaitVisible(css("tbody")))
 		list, _ := chromedp.Run(ctx, chromedp.Text(css("tbody")))
 		if !strings.Contains(list, "Élodie Lefèvre") || !strings.Contains(list, "Chloé Bernard") {

@@ -247,6 +247,9 @@ func (s *Server) mappingView(r *http.Request, si *sessionInfo, token string, pos
 	}
 	d.Targets = targetChoices(fields, purposes)
 	d.Opt = importOptions(r)
+	if d.Opt.Dedupe == "" {
+		d.Opt.Dedupe = importer.DedupeSkip
+	}
 	for _, p := range d.Opt.Purposes {
 		d.Chosen[p] = true
 	}
