@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -95,10 +96,19 @@ func BenchmarkImport(b *testing.B) {
 				}
 				b.StartTimer()
 				start := time.Now()
-				if err := svc.Execute(ctx, imp, open, nil); err != nil {
+				// The heap is sampled after each batch: it must stay flat
+				// whatever the file's size.
+				var peak uint64
+				sample := func(int64) {
+					var m runtime.MemStats
+					runtime.ReadMemStats(&m)
+					peak = max(peak, m.HeapInuse)
+				}
+				if err := svc.Execute(ctx, imp, open, sample); err != nil {
 					b.Fatal(err)
 				}
 				b.ReportMetric(float64(imp.Counts.Rows)/time.Since(start).Seconds(), "rows/s")
+				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 				if imp.Counts.Created == 0 || imp.Counts.Events != imp.Counts.Created {
 					b.Fatalf("imported %+v", imp.Counts)
 				}
