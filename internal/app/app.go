@@ -84,7 +84,29 @@ func (a *App) ResumeImports(ctx context.Context) error {
 		return err
 	}
 	a.Imports.Resume(ctx, list)
+	a.sweepUploads(list)
 	return nil
+}
+
+// sweepUploads deletes uploaded files older than a day that no unfinished
+// import needs: mapping screens that were left, not imports.
+func (a *App) sweepUploads(keep []importer.Import) {
+	needed := map[string]bool{}
+	for _, imp := range keep {
+		needed[filepath.Clean(imp.FilePath)] = true
+	}
+	entries, err := os.ReadDir(a.Web.ImportDir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		path := filepath.Join(a.Web.ImportDir, e.Name())
+		info, err := e.Info()
+		if err != nil || e.IsDir() || needed[path] || time.Since(info.ModTime()) < 24*time.Hour {
+			continue
+		}
+		_ = os.Remove(path)
+	}
 }
 
 // Handler returns the whole HTTP surface with its middleware.
