@@ -29,10 +29,13 @@ func Opener(imp *Import) func() (Source, error) {
 	return func() (Source, error) { return OpenFile(imp.FilePath, imp.Format, opt) }
 }
 
-// Start runs imp in a goroutine, as the actor in ctx; its file is removed
-// once the import has finished (done or failed).
-func (j *Jobs) Start(ctx context.Context, imp *Import) {
+// Start runs a copy of imp in a goroutine (the caller keeps reading its
+// own), as the actor in ctx; its file is removed once the import has
+// finished (done or failed).
+func (j *Jobs) Start(ctx context.Context, given *Import) {
 	ctx = context.WithoutCancel(ctx)
+	imp := new(Import)
+	*imp = *given
 	j.wg.Add(1)
 	go func() {
 		defer j.wg.Done()
