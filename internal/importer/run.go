@@ -11,10 +11,11 @@ import (
 	"github.com/registre/registre/internal/crm"
 )
 
-// BatchRows is how many rows one transaction writes (a variable for tests). Larger transactions
+// BatchRows is how many rows one transaction writes by default
+// (Service.BatchRows changes it). Larger transactions
 // write faster (each commit rewrites the index pages it touched) but hold
 // the write lock longer: 10,000 rows take about a quarter of a second.
-var BatchRows = 10_000
+const BatchRows = 10_000
 
 // Batch is what one transaction writes: the valid rows, the problems of
 // the invalid ones, and the checkpoint (the last line of the file it
@@ -65,14 +66,17 @@ type Progress func(rowsDone int64)
 // are parsed in one goroutine while this one writes. It returns the
 // *FileError that stopped it, the context's error, or a store error; the
 // import's status is the caller's to record.
-func Run(ctx context.Context, st Store, imp *Import, src Source, parser *Parser, progress Progress) error {
+func Run(ctx context.Context, st Store, imp *Import, src Source, parser *Parser, batchRows int, progress Progress) error {
+	if batchRows <= 0 {
+		batchRows = BatchRows
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	batches := make(chan *Batch, 1)
 	var readErr error
 	go func() {
 		defer close(batches)
-		readErr = produce(ctx, src, parser, imp.Line, batches)
+		readErr = produce(ctx, src, parser, imp.Line, int64(batchRows), batches)
 	}()
 	for b := range batches {
 		if err := st.WriteBatch(ctx, imp, b); err != nil {
@@ -92,7 +96,7 @@ func Run(ctx context.Context, st Store, imp *Import, src Source, parser *Parser,
 }
 
 // produce parses rows after line skip into batches.
-func produce(ctx context.Context, src Source, parser *Parser, skip int64, out chan<- *Batch) error {
+func produce(ctx context.Context, src Source, parser *Parser, skip, batchRows int64, out chan<- *Batch) error {
 	b := &Batch{}
 	send := func() bool {
 		select {
@@ -126,7 +130,7 @@ func produce(ctx context.Context, src Source, parser *Parser, skip int64, out ch
 			b.Records = append(b.Records, r)
 		}
 		b.Problems = append(b.Problems, probs...)
-		if b.Rows >= int64(BatchRows) && !send() {
+		if b.Rows >= batchRows && !send() {
 			return ctx.Err()
 		}
 	}

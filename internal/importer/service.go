@@ -20,6 +20,9 @@ import (
 type Service struct {
 	Store     Store
 	Workspace Workspace
+	// BatchRows is how many rows a transaction writes (BatchRows when
+	// zero; tests make it small).
+	BatchRows int
 }
 
 // Prepare validates an import's mapping and options against the
@@ -83,7 +86,7 @@ func (s *Service) Execute(ctx context.Context, imp *Import, open func() (Source,
 	}
 	defer src.Close()
 	parser := NewParser(src.Header(), imp.Mapping, imp.Options, fields, Now())
-	err = Run(ctx, s.Store, imp, src, parser, progress)
+	err = Run(ctx, s.Store, imp, src, parser, s.BatchRows, progress)
 	if ctx.Err() != nil {
 		return ctx.Err() // left running: resumable
 	}

@@ -249,9 +249,8 @@ func TestImportSuppressionFlagPolicy(t *testing.T) {
 // restart) carries on from its checkpoint: whole rows only, none twice.
 func TestImportResumes(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
-		defer func(n int) { importer.BatchRows = n }(importer.BatchRows)
-		importer.BatchRows = 3
 		e := newImportEnv(t, db)
+		e.svc.BatchRows = 3
 		var csv strings.Builder
 		csv.WriteString("email,nom\n")
 		for i := range 10 {
