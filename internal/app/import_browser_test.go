@@ -84,6 +84,13 @@ func TestBrowserImportFlow(t *testing.T) {
 		if got := value("#f-encoding") + " " + value("#f-separator"); got != "windows-1252 semicolon" {
 			t.Errorf("detected %q", got)
 		}
+		step("read the file with another separator", chromedp.SetValue(css("#f-separator"), "comma"),
+			chromedp.Click(css(`button[form="reread"]`)),
+			chromedp.WaitNotPresent(css(`[data-testid="col-1"]`)))
+		step("and back", chromedp.WaitVisible(css(`[data-testid="col-0"]`)), chromedp.WaitVisible(css("#f-separator")),
+			chromedp.SetValue(css("#f-separator"), "semicolon"),
+			chromedp.Click(css(`button[form="reread"]`)),
+			chromedp.WaitVisible(css(`[data-testid="col-6"]`)))
 		step("start without a source", chromedp.Click(css(`[data-testid="import-start"]`)),
 			chromedp.WaitVisible(css("#e-origin")))
 		shot("import_mapping_errors")

@@ -168,6 +168,7 @@ type mappingData struct {
 	Format        importer.Format
 	Encoding      string
 	Separator     string
+	SeparatorName string // comma, semicolon, tab: as the form sends it
 	Columns       []importColumn
 	Targets       []targetChoice
 	Origins       []crm.Origin
@@ -225,6 +226,7 @@ func (s *Server) mappingView(r *http.Request, si *sessionInfo, token string, pos
 		return nil, nil, err
 	}
 	d := mappingData{Token: token, Format: format, Encoding: string(imp.Encoding), Separator: imp.Separator,
+		SeparatorName: map[string]string{",": "comma", ";": "semicolon", "\t": "tab"}[imp.Separator],
 		Origins: importer.ImportOrigins, Bases: consent.LegalBases, Mappings: saved, Mapping: q.Get("mapping"),
 		Dedupes: importer.Dedupes, Encodings: importer.Encodings, Chosen: map[string]bool{}, SaveAs: q.Get("save_mapping")}
 	for _, p := range purposes {
