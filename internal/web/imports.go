@@ -227,7 +227,7 @@ func (s *Server) mappingView(r *http.Request, si *sessionInfo, token string, pos
 	}
 	d := mappingData{Token: token, Format: format, Encoding: string(imp.Encoding), Separator: imp.Separator,
 		SeparatorName: map[string]string{",": "comma", ";": "semicolon", "\t": "tab"}[imp.Separator],
-		Origins: importer.ImportOrigins, Bases: consent.LegalBases, Mappings: saved, Mapping: q.Get("mapping"),
+		Origins:       importer.ImportOrigins, Bases: consent.LegalBases, Mappings: saved, Mapping: q.Get("mapping"),
 		Dedupes: importer.Dedupes, Encodings: importer.Encodings, Chosen: map[string]bool{}, SaveAs: q.Get("save_mapping")}
 	for _, p := range purposes {
 		if p.Kind != consent.Transactional {
