@@ -29,6 +29,7 @@ Commands:
   register export  export the register of processing activities: --workspace W --format csv|pdf [-o FILE]
   register adopt   adopt the CNIL templates in a workspace's register: --workspace W
   register processors  the operator's processor register (Art. 30(2)), one row per workspace [-o FILE]
+  import people    import people from a CSV or XLSX file: FILE --source S --legal-basis B
   demo             generate people: --people N (deterministic; up to millions)
   version          print the version
 
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string) error {
 		return runRegisterAdopt(ctx, rest[1:])
 	case cmd == "register" && sub == "processors":
 		return runRegisterProcessors(ctx, rest[1:])
+	case cmd == "import" && sub == "people":
+		return runImportPeople(ctx, rest[1:])
 	case cmd == "demo":
 		return runDemo(ctx, rest)
 	case cmd == "version" || cmd == "--version":

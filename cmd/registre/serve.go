@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/registre/registre/internal/app"
@@ -37,7 +38,11 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer database.Close()
-	cfg.SecureCookies, cfg.Logger = *secure, logger
+	importDir := os.Getenv("REGISTRE_IMPORT_DIR")
+	if importDir == "" && db.database == "" {
+		importDir = filepath.Join(db.dataDir, "imports")
+	}
+	cfg.SecureCookies, cfg.Logger, cfg.ImportDir = *secure, logger, importDir
 	a, err := app.New(ctx, database, cfg)
 	if err != nil {
 		return err
@@ -46,6 +51,9 @@ func runServe(ctx context.Context, args []string) error {
 		logger.Warn("no SMTP server configured (REGISTRE_SMTP_HOST): email waits in the outbox")
 	}
 	a.RunBackground(ctx)
+	if err := a.ResumeImports(ctx); err != nil {
+		return fmt.Errorf("resume imports: %w", err)
+	}
 	var login *demoLogin
 	if *demoMode {
 		if login, err = setUpDemo(ctx, a); err != nil {

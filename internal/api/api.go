@@ -21,6 +21,7 @@ import (
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/errs"
+	"github.com/registre/registre/internal/importer"
 	"github.com/registre/registre/internal/register"
 	"github.com/registre/registre/internal/segment"
 )
@@ -36,6 +37,12 @@ type API struct {
 	Auth        *auth.Service
 	// Register is the register of processing activities.
 	Register *register.Service
+	// Imports, ImportJobs and ImportDir serve the import endpoints;
+	// ImportMaxBytes caps an upload (512 MiB when zero).
+	Imports        *importer.Service
+	ImportJobs     *importer.Jobs
+	ImportDir      string
+	ImportMaxBytes int64
 	// Logger receives internal errors (never request bodies or personal
 	// data); nil means slog.Default().
 	Logger *slog.Logger

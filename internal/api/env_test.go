@@ -17,6 +17,7 @@ import (
 	"github.com/registre/registre/internal/auth"
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
+	"github.com/registre/registre/internal/importer"
 	"github.com/registre/registre/internal/register"
 	"github.com/registre/registre/internal/segment"
 	"github.com/registre/registre/internal/sqldb"
@@ -38,6 +39,7 @@ type env struct {
 	secrets  map[string]string
 	tokenIDs map[string]string
 	logs     *lockedBuffer
+	jobs     *importer.Jobs
 }
 
 func newEnv(t testing.TB, db *sqldb.DB) *env {
@@ -73,9 +75,11 @@ func newEnv(t testing.TB, db *sqldb.DB) *env {
 	}
 	e.crm = crm.NewService(sqldb.CRMStore{DB: db}, sqldb.AuditStore{DB: db})
 	e.consent = consent.NewService(sqldb.ConsentStore{DB: db})
+	imports := &importer.Service{Store: sqldb.ImportStore{DB: db}, Workspace: sqldb.ImportWorkspace{DB: db}}
+	e.jobs = &importer.Jobs{Service: imports}
 	a := &api.API{CRM: e.crm, Consent: e.consent, Segments: segment.NewService(sqldb.SegmentStore{DB: db}), Contactable: sqldb.ConsentStore{DB: db}, Auth: authSvc,
 		Register: register.NewService(sqldb.RegisterStore{DB: db}, sqldb.CRMStore{DB: db}, sqldb.ConsentStore{DB: db}, sqldb.AuditStore{DB: db}),
-		Logger:   slog.New(slog.NewTextHandler(e.logs, nil))}
+		Logger:   slog.New(slog.NewTextHandler(e.logs, nil)), Imports: imports, ImportJobs: e.jobs, ImportDir: t.TempDir()}
 	e.handler = a.Handler()
 	e.srv = httptest.NewServer(e.handler)
 	t.Cleanup(e.srv.Close)

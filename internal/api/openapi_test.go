@@ -121,6 +121,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"Segment": segmentJSON{}, "SegmentList": segmentList{}, "SegmentInput": segmentBody{}, "SegmentQuery": segmentQuery{},
 		"SegmentCount": segmentCount{}, "SegmentRow": segmentRow{}, "SegmentPeople": segmentPeople{}, "BulkInput": bulkBody{},
 		"BulkJob": bulkJobJSON{}, "Criteria": segment.Node{},
+		"Import": importJSON{}, "ImportOptions": importOptionsJSON{},
 	} {
 		s, ok := doc.Components.Schemas[name]
 		if !ok {

@@ -54,6 +54,9 @@ func (a *API) routes() []route {
 		{"POST /api/v1/segments/{id}/bulk", auth.PermWrite, a.startBulk},
 		{"GET /api/v1/bulk-jobs/{id}", auth.PermRead, a.getJob},
 		{"POST /api/v1/bulk-jobs/{id}/cancel", auth.PermWrite, a.cancelJob},
+		{"POST /api/v1/imports", auth.PermWrite, a.createImport},
+		{"GET /api/v1/imports/{id}", auth.PermWrite, a.getImport},
+		{"GET /api/v1/imports/{id}/report", auth.PermWrite, a.getImportReport},
 
 		{"GET /api/v1/purposes", auth.PermRead, a.listPurposes},
 		{"GET /api/v1/consent/ledger/verify", auth.PermAudit, a.verifyLedger},

@@ -5,8 +5,11 @@ package app
 
 import (
 	"context"
+	"github.com/registre/registre/internal/importer"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/registre/registre/internal/api"
@@ -38,6 +41,11 @@ type Config struct {
 	FormLimits forms.Limits
 	// TrustProxy reads the client address from X-Forwarded-For.
 	TrustProxy bool
+	// ImportDir keeps uploaded files until their import ends (default: a
+	// folder in the system's temporary folder); ImportMaxBytes caps an
+	// upload (default web.DefaultImportMaxBytes).
+	ImportDir      string
+	ImportMaxBytes int64
 }
 
 // App is a running Registre: everything it holds in memory can be rebuilt
@@ -53,6 +61,7 @@ type App struct {
 	Jobs     *segment.Runner
 	Auth     *auth.Service
 	Forms    *forms.Service
+	Imports  *importer.Jobs
 	Web      *web.Server
 	API      *api.API
 	Public   *public.Server
@@ -108,13 +117,21 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*App, error) {
 	if err := a.Public.Init(); err != nil {
 		return nil, err
 	}
+	imports := &importer.Service{Store: sqldb.ImportStore{DB: db}, Workspace: sqldb.ImportWorkspace{DB: db}}
+	a.Imports = &importer.Jobs{Service: imports, Logger: logger}
+	if cfg.ImportDir == "" {
+		cfg.ImportDir = filepath.Join(os.TempDir(), "registre-imports")
+	}
 	a.Web = &web.Server{CRM: a.CRM, Consent: a.Consent, Segments: a.Segments, Register: a.Register, Forms: a.Forms, Outbox: sqldb.OutboxStore{DB: db}, PublicURL: cfg.PublicURL,
 		Suppression: sqldb.SuppressionStore{DB: db}, Auth: a.Auth, Users: sqldb.AuthStore{DB: db}, Workspaces: sqldb.WorkspaceStore{DB: db},
-		Audit: sqldb.AuditStore{DB: db}, Logger: logger, SecureCookies: cfg.SecureCookies, SealKey: sealKey}
+		Audit: sqldb.AuditStore{DB: db}, Logger: logger, SecureCookies: cfg.SecureCookies, SealKey: sealKey,
+		Imports: imports, ImportList: sqldb.ImportStore{DB: db}, ImportJobs: a.Imports, ImportDir: cfg.ImportDir,
+		ImportMaxBytes: cfg.ImportMaxBytes}
 	if err := a.Web.Init(); err != nil {
 		return nil, err
 	}
-	a.API = &api.API{CRM: a.CRM, Consent: a.Consent, Segments: a.Segments, Contactable: sqldb.ConsentStore{DB: db}, Auth: a.Auth, Register: a.Register, Logger: logger}
+	a.API = &api.API{CRM: a.CRM, Consent: a.Consent, Segments: a.Segments, Contactable: sqldb.ConsentStore{DB: db}, Auth: a.Auth, Register: a.Register, Logger: logger,
+		Imports: imports, ImportJobs: a.Imports, ImportDir: cfg.ImportDir, ImportMaxBytes: cfg.ImportMaxBytes}
 	return a, nil
 }
 
@@ -122,6 +139,39 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*App, error) {
 // ends; a job a crashed process left half-done is taken up where it
 // stopped.
 func (a *App) RunWorkers(ctx context.Context) { a.Jobs.Run(ctx) }
+
+// ResumeImports carries on the imports a previous process left unfinished
+// (their rows up to the last committed batch are already written).
+func (a *App) ResumeImports(ctx context.Context) error {
+	list, err := sqldb.ImportStore{DB: a.DB}.Unfinished(ctx)
+	if err != nil {
+		return err
+	}
+	a.Imports.Resume(ctx, list)
+	a.sweepUploads(list)
+	return nil
+}
+
+// sweepUploads deletes uploaded files older than a day that no unfinished
+// import needs: mapping screens that were left, not imports.
+func (a *App) sweepUploads(keep []importer.Import) {
+	needed := map[string]bool{}
+	for _, imp := range keep {
+		needed[filepath.Clean(imp.FilePath)] = true
+	}
+	entries, err := os.ReadDir(a.Web.ImportDir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		path := filepath.Join(a.Web.ImportDir, e.Name())
+		info, err := e.Info()
+		if err != nil || e.IsDir() || needed[path] || time.Since(info.ModTime()) < 24*time.Hour {
+			continue
+		}
+		_ = os.Remove(path)
+	}
+}
 
 // Handler returns the whole HTTP surface with its middleware.
 func (a *App) Handler() http.Handler {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -35,6 +36,10 @@ type DB struct {
 	read    *sql.DB
 	write   *sql.DB
 	dialect dialect
+	// stmts holds statements prepared on the write pool, by SQL text:
+	// the large multi-row INSERTs of imports cost more to parse than
+	// to run.
+	stmts sync.Map
 }
 
 // Options tunes Open.
@@ -114,6 +119,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -127,6 +136,7 @@ func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) 
 // Tx is a write transaction. Its query methods take SQL written with $1, $2…
 // placeholders, which SQLite receives rewritten as ?1, ?2….
 type Tx struct {
+	db      *DB
 	tx      *sql.Tx
 	dialect dialect
 	after   []func()
@@ -151,7 +161,7 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{tx: sqlTx, dialect: db.dialect}
+	tx := &Tx{db: db, tx: sqlTx, dialect: db.dialect}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err

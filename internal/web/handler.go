@@ -57,8 +57,17 @@ func (s *Server) page(perm auth.Permission, h handlerFunc) http.HandlerFunc {
 			if strings.HasSuffix(r.URL.Path, "/import") {
 				limit = maxUploadBytes // file uploads, streamed by their handler
 			}
+			if r.URL.Path == "/people/import" {
+				limit = s.importMaxBytes()
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
-			if err := r.ParseForm(); err != nil {
+			parse := r.ParseForm
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				// The CSRF token is a field of the multipart body; files
+				// beyond 32 MiB wait in temporary files, not in memory.
+				parse = func() error { return r.ParseMultipartForm(32 << 20) }
+			}
+			if err := parse(); err != nil {
 				s.renderError(w, r, si, formParseError(err))
 				return
 			}

@@ -108,6 +108,7 @@ func templateFuncs(lang i18n.Lang, a *assets) template.FuncMap {
 			return id
 		},
 		"activityIcon": activityIcon,
+		"percent":      percent,
 		"shortHash": func(h string) string {
 			if len(h) > 16 {
 				return h[:16] + "…"

@@ -15,6 +15,7 @@ import (
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/forms"
 	"github.com/registre/registre/internal/i18n"
+	"github.com/registre/registre/internal/importer"
 	"github.com/registre/registre/internal/register"
 	"github.com/registre/registre/internal/segment"
 	"github.com/registre/registre/internal/workspace"
@@ -55,6 +56,14 @@ type Server struct {
 	Forms     *forms.Service
 	Outbox    PersonMessages
 	PublicURL string
+	// Imports runs imports of people; ImportList reads them; ImportDir
+	// keeps uploaded files until their import ends; ImportMaxBytes caps an
+	// upload (DefaultImportMaxBytes when zero).
+	Imports        *importer.Service
+	ImportList     ImportStore
+	ImportJobs     *importer.Jobs
+	ImportDir      string
+	ImportMaxBytes int64
 
 	pages  map[i18n.Lang]map[string]*template.Template
 	assets *assets

@@ -48,5 +48,14 @@
       sync();
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  // Progress bars carry their width as data (the CSP forbids inline
+  // styles); setting it through the DOM is allowed. Content swapped in by
+  // htmx (an import's live progress) gets it too.
+  function widths(root) {
+    root.querySelectorAll("[data-width]").forEach(function (el) {
+      el.style.width = el.getAttribute("data-width") + "%";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); widths(document); });
+  document.addEventListener("htmx:load", function (e) { widths(e.detail.elt.parentNode || document); });
 })();
