@@ -9,6 +9,7 @@ import (
 
 	"github.com/registre/registre/internal/audit"
 	"github.com/registre/registre/internal/crm"
+	"github.com/registre/registre/internal/register"
 	"github.com/registre/registre/internal/segment"
 )
 
@@ -45,6 +46,12 @@ func (s SegmentStore) Catalogue(ctx context.Context, workspaceID int64) (*segmen
 		return nil, nil, err
 	} else if ok && rs.ProspectYears > 0 {
 		ret = segment.Retention{Years: rs.ProspectYears}
+	}
+	// The register of processing, when it declares one, decides.
+	if r, ok, err := prospectRetention(ctx, s.DB, workspaceID); err != nil {
+		return nil, nil, err
+	} else if ok {
+		ret = r
 	}
 	cfg, err := ConsentStore{DB: s.DB}.ContactSettings(ctx, workspaceID)
 	if err != nil {
@@ -369,4 +376,40 @@ func (s SegmentStore) Stream(ctx context.Context, q segment.Query, columns []str
 			return n, nil
 		}
 	}
+}
+
+// prospectRetention is the shortest period after the last interaction
+// that an active entry of the register sets for prospects' data (the CNIL
+// reference: three years); ok is false when no entry sets one.
+func prospectRetention(ctx context.Context, db *DB, workspaceID int64) (segment.Retention, bool, error) {
+	entries, err := RegisterStore{DB: db}.Entries(ctx, workspaceID)
+	if err != nil {
+		return segment.Retention{}, false, err
+	}
+	var best segment.Retention
+	found := false
+	now := time.Now()
+	for _, e := range entries {
+		if e.Status != register.Active {
+			continue
+		}
+		for _, r := range e.Activity.Retention {
+			if r.Subjects != register.Prospects || r.Start != register.FromLastInteraction || r.Period.Count <= 0 {
+				continue
+			}
+			var cand segment.Retention
+			switch r.Period.Unit {
+			case register.Days:
+				cand.Days = r.Period.Count
+			case register.Months:
+				cand.Months = r.Period.Count
+			default:
+				cand.Years = r.Period.Count
+			}
+			if !found || cand.Back(now).After(best.Back(now)) {
+				best, found = cand, true
+			}
+		}
+	}
+	return best, found, nil
 }
