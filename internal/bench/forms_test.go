@@ -51,6 +51,11 @@ func BenchmarkFormSubmitHTTP(b *testing.B) {
 		a.RunBackground(ctx)
 		slug := "bench-" + uuid.NewString()[:8]
 		actx := audit.WithActor(benchCtx(), audit.Actor{Kind: audit.ActorCLI})
+		// Forms ask consent only for purposes the register declares
+		// (adopting again is a no-op).
+		if _, err := a.Register.AdoptTemplates(actx, d.ws.ID, nil); err != nil {
+			b.Fatal(err)
+		}
 		f, err := a.Forms.CreateForm(actx, d.ws.ID, "Bench", slug, "fr", d.ws.Name)
 		if err != nil {
 			b.Fatal(err)
