@@ -3,6 +3,8 @@ package demo
 import (
 	"strconv"
 	"strings"
+
+	"github.com/registre/registre/internal/sqldb"
 )
 
 // maxParams caps the bound parameters of one statement: SQLite allows 32766
@@ -72,27 +74,7 @@ func (s statements) sql(t *table, n int) string {
 	if q, ok := s[key]; ok {
 		return q
 	}
-	var b strings.Builder
-	b.Grow(len(t.head) + n*t.width*7 + len(t.tail))
-	b.WriteString(t.head)
-	p := 1
-	for r := 0; r < n; r++ {
-		if r > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for c := 0; c < t.width; c++ {
-			if c > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(p))
-			p++
-		}
-		b.WriteByte(')')
-	}
-	b.WriteString(t.tail)
-	q := b.String()
+	q := sqldb.MultiRowSQL(t.head, t.tail, n, t.width)
 	s[key] = q
 	return q
 }

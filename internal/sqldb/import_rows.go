@@ -41,27 +41,7 @@ func (m *multiRow) sql(n int) string {
 	if q, ok := statementText.Load(key); ok {
 		return q.(string)
 	}
-	var b strings.Builder
-	b.Grow(len(m.head) + n*m.width*7 + len(m.tail))
-	b.WriteString(m.head)
-	p := 1
-	for r := 0; r < n; r++ {
-		if r > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for c := 0; c < m.width; c++ {
-			if c > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(p))
-			p++
-		}
-		b.WriteByte(')')
-	}
-	b.WriteString(m.tail)
-	q := b.String()
+	q := MultiRowSQL(m.head, m.tail, n, m.width)
 	statementText.Store(key, q)
 	return q
 }
@@ -168,4 +148,31 @@ func inList[K any](ctx context.Context, tx *Tx, query string, fixed []any, keys 
 		}
 	}
 	return nil
+}
+
+// MultiRowSQL is an INSERT of n rows of width values each: head, then
+// ($1,$2…),(…) numbered in order, then tail. Bulk loaders (imports, the
+// demo generator) cache it per n.
+func MultiRowSQL(head, tail string, n, width int) string {
+	var b strings.Builder
+	b.Grow(len(head) + n*width*7 + len(tail))
+	b.WriteString(head)
+	p := 1
+	for r := 0; r < n; r++ {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for c := 0; c < width; c++ {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(p))
+			p++
+		}
+		b.WriteByte(')')
+	}
+	b.WriteString(tail)
+	return b.String()
 }
