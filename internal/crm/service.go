@@ -22,8 +22,13 @@ func NewService(s Store, a AuditRecorder) *Service {
 	return &Service{Store: s, Audit: a, Now: func() time.Time { return time.Now().UTC() }}
 }
 
-// NewPublicID returns a random id for use in links.
-func NewPublicID() string { return uuid.NewString() }
+// NewPublicID returns the id of a new record for use in links: a UUID
+// version 7, random but ordered by creation time, so that the unique
+// index on public ids grows at its end instead of at a random page (one
+// B-tree insertion per person that no longer misses the cache on a large
+// table). It reveals when the record was created, which the record's page
+// shows anyway.
+func NewPublicID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // CreatePerson validates in and stores a new person. It returns Invalid for
 // bad input, NotFound for an unknown organisation and Conflict (with the

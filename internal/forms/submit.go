@@ -202,7 +202,7 @@ func setField(in *crm.PersonInput, key, val string) {
 // plan turns a valid submission into the changes the store applies.
 func (s *Service) plan(ctx context.Context, f *Form, v *Version, st Settings, sub *crm.Person, values []Value, ticked []string, in Input, now time.Time) *Plan {
 	d := &v.Definition
-	p := &Plan{WorkspaceID: f.WorkspaceID, Form: f, Version: v, SubmissionID: uuid.NewString(), At: now,
+	p := &Plan{WorkspaceID: f.WorkspaceID, Form: f, Version: v, SubmissionID: crm.NewPublicID(), At: now,
 		EmailNorm: sub.Emails[0].Norm, Values: values,
 		Proof: consent.Proof{LegalBasis: consent.BasisConsent, SourceKind: consent.SourceForm, SourceID: f.PublicID,
 			SourceVersion: v.PublicID, PageURL: clip(in.PageURL), IP: clip(in.IP), UserAgent: clip(in.UserAgent)}}
@@ -218,7 +218,7 @@ func (s *Service) plan(ctx context.Context, f *Form, v *Version, st Settings, su
 		p.Consents = append(p.Consents, Consent{Purpose: c.Purpose, Action: action, Wording: c.Wording() + "\n\n" + d.Notice()})
 	}
 	newP := *sub
-	newP.PublicID, newP.WorkspaceID = uuid.NewString(), f.WorkspaceID
+	newP.PublicID, newP.WorkspaceID = crm.NewPublicID(), f.WorkspaceID
 	newP.Origin, newP.OriginDetail, newP.Audience = crm.OriginWebForm, clip(f.Name), d.Audience
 	newP.Lifecycle, newP.CollectedAt, newP.CreatedAt, newP.UpdatedAt = crm.Lead, now, now, now
 	p.New = &newP

@@ -152,7 +152,7 @@ func (s CRMStore) Counts(ctx context.Context, workspaceID int64, since time.Time
 		(SELECT COUNT(*) FROM people WHERE workspace_id = $1),
 		(SELECT COUNT(*) FROM organisations WHERE workspace_id = $1),
 		(SELECT COUNT(*) FROM activities WHERE workspace_id = $1 AND occurred_at >= $2),
-		(SELECT COUNT(*) FROM people WHERE workspace_id = $1 AND last_interaction_at IS NULL)`,
+		(SELECT COUNT(*) FROM people WHERE workspace_id = $1 AND COALESCE(last_interaction_at, -1) = -1)`,
 		workspaceID, since.UnixMicro()).Scan(&c.People, &c.Organisations, &c.ActivitiesSince, &c.PeopleNoInteraction)
 	if err != nil {
 		return c, fmt.Errorf("count: %w", err)

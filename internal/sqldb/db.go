@@ -40,6 +40,8 @@ type DB struct {
 	// the large multi-row INSERTs of imports cost more to parse than
 	// to run.
 	stmts sync.Map
+	// checkpoints is SQLite's WAL checkpointer (nil on PostgreSQL).
+	checkpoints *checkpointer
 }
 
 // Options tunes Open.
@@ -84,7 +86,7 @@ func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
 // sqliteParams are set on every connection through the DSN, so that each
 // pooled connection gets them (a PRAGMA run on the pool reaches only one).
 // busy_timeout comes first: the others may need to wait for a lock.
-const sqliteParams = "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate&_cache_size=-32000"
+const sqliteParams = "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate&_cache_size=-32000&_stmt_cache_size=256"
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	path = strings.TrimPrefix(path, "sqlite://")
@@ -114,7 +116,13 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	return &DB{Engine: SQLite, read: read, write: write, dialect: sqliteDialect{}}, nil
+	ck, err := startCheckpointer(ctx, dsn, write)
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return &DB{Engine: SQLite, read: read, write: write, dialect: sqliteDialect{}, checkpoints: ck}, nil
 }
 
 // Close closes both pools.
@@ -123,7 +131,11 @@ func (db *DB) Close() error {
 		st.(*sql.Stmt).Close()
 		return true
 	})
-	err := db.write.Close()
+	var err error
+	if db.checkpoints != nil {
+		err = db.checkpoints.close()
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/registre/registre/internal/audit"
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
@@ -179,7 +178,7 @@ func planEvents(ctx context.Context, tx *Tx, p *forms.Plan, person *crm.Person) 
 }
 
 func insertFormActivity(ctx context.Context, tx *Tx, p *forms.Plan, person *crm.Person) error {
-	a := &crm.Activity{PublicID: uuid.NewString(), WorkspaceID: p.WorkspaceID, PersonID: person.ID, Kind: crm.KindFormSubmission,
+	a := &crm.Activity{PublicID: crm.NewPublicID(), WorkspaceID: p.WorkspaceID, PersonID: person.ID, Kind: crm.KindFormSubmission,
 		OccurredAt: p.At, Subject: clipText(p.Form.Name, crm.MaxNameLength), Body: fmt.Sprintf("v%d", p.Version.Number),
 		CountsAsInteraction: true, CreatedAt: p.At}
 	_, err := tx.Exec(ctx, `INSERT INTO activities (public_id, workspace_id, person_id, kind, occurred_at, subject, body,

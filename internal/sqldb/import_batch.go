@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/registre/registre/internal/audit"
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
@@ -44,8 +42,35 @@ func (s ImportStore) WriteBatch(ctx context.Context, imp *importer.Import, b *im
 	if err != nil {
 		return err
 	}
+	before := imp.Counts.Created + imp.Counts.Updated
 	imp.Counts.Add(delta)
 	imp.Line = b.LastLine
+	if s.DB.Engine == Postgres && crossesAnalyzeMark(before, imp.Counts.Created+imp.Counts.Updated) {
+		return analyzeImportTables(ctx, s.DB)
+	}
+	return nil
+}
+
+// crossesAnalyzeMark tells whether an import that had written before rows
+// and now has after passed one of the marks 10,000, 40,000, 160,000…
+// (four times the last): a handful of ANALYZEs however large the file.
+func crossesAnalyzeMark(before, after int64) bool {
+	for mark := int64(10_000); mark <= after; mark *= 4 {
+		if before < mark {
+			return true
+		}
+	}
+	return false
+}
+
+// analyzeImportTables refreshes PostgreSQL's statistics of the tables an
+// import fills. Autovacuum would get there, but only after the burst: until
+// then the planner prices statements on tables that were nearly empty and
+// can pick plans that read a whole growing table per row.
+func analyzeImportTables(ctx context.Context, db *DB) error {
+	if _, err := db.Exec(ctx, `ANALYZE people, person_emails, person_phones, consent_events, consent_states, organisations`); err != nil {
+		return fmt.Errorf("refresh statistics: %w", err)
+	}
 	return nil
 }
 
@@ -129,32 +154,76 @@ func (w *batchWriter) lookup(ctx context.Context, all []*pending) (map[string]ex
 			phones = append(phones, p.r.Person.Phones[0].E164)
 		}
 	}
-	read := func(q string, keys []string) (map[string]existingPerson, error) {
-		out := map[string]existingPerson{}
+	// Two single-table reads rather than a join: each key is one probe of
+	// a unique or ordered index whatever the planner thinks of tables that
+	// grow under it during the import (on PostgreSQL, a join planned on
+	// stale statistics scanned people once per key), and the common case, a
+	// new address, stops at the first.
+	owners := func(q string, keys []string) (map[string]int64, error) {
+		out := map[string]int64{}
 		err := inList(ctx, w.tx, q, []any{w.ws()}, keys, func(row interface{ Scan(...any) error }) error {
 			var k string
-			var e existingPerson
-			if err := row.Scan(&k, &e.id, &e.publicID, &e.importID); err != nil {
+			var id int64
+			if err := row.Scan(&k, &id); err != nil {
 				return err
 			}
-			if _, ok := out[k]; !ok {
-				out[k] = e
+			if old, ok := out[k]; !ok || id < old {
+				out[k] = id
 			}
 			return nil
 		})
 		return out, err
 	}
-	byEmail, err := read(`SELECT e.email_norm, p.id, p.public_id, COALESCE(p.import_id, 0) FROM person_emails e
-		JOIN people p ON p.id = e.person_id WHERE e.workspace_id = $1 AND e.email_norm IN (…)`, emails)
+	byEmailID, err := owners(`SELECT email_norm, person_id FROM person_emails WHERE workspace_id = $1 AND email_norm IN (…)`, emails)
 	if err != nil {
 		return nil, nil, fmt.Errorf("look up emails: %w", err)
 	}
-	byPhone, err := read(`SELECT ph.e164, p.id, p.public_id, COALESCE(p.import_id, 0) FROM person_phones ph
-		JOIN people p ON p.id = ph.person_id WHERE ph.workspace_id = $1 AND ph.e164 IN (…) ORDER BY p.id`, phones)
+	byPhoneID, err := owners(`SELECT e164, person_id FROM person_phones WHERE workspace_id = $1 AND e164 IN (…)`, phones)
 	if err != nil {
 		return nil, nil, fmt.Errorf("look up phones: %w", err)
 	}
-	return byEmail, byPhone, nil
+	people, err := w.existing(ctx, byEmailID, byPhoneID)
+	if err != nil {
+		return nil, nil, err
+	}
+	resolve := func(ids map[string]int64) map[string]existingPerson {
+		out := make(map[string]existingPerson, len(ids))
+		for k, id := range ids {
+			if e, ok := people[id]; ok {
+				out[k] = e
+			}
+		}
+		return out
+	}
+	return resolve(byEmailID), resolve(byPhoneID), nil
+}
+
+// existing reads the people the batch's addresses belong to.
+func (w *batchWriter) existing(ctx context.Context, owners ...map[string]int64) (map[int64]existingPerson, error) {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, m := range owners {
+		for _, id := range m {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	out := make(map[int64]existingPerson, len(ids))
+	err := inList(ctx, w.tx, `SELECT id, public_id, COALESCE(import_id, 0) FROM people WHERE workspace_id = $1 AND id IN (…)`,
+		[]any{w.ws()}, ids, func(row interface{ Scan(...any) error }) error {
+			var e existingPerson
+			if err := row.Scan(&e.id, &e.publicID, &e.importID); err != nil {
+				return err
+			}
+			out[e.id] = e
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("read the people already known: %w", err)
+	}
+	return out, nil
 }
 
 // suppressedHashes returns the hashes of the batch's addresses that are on
@@ -303,7 +372,7 @@ func (w *batchWriter) resolveOrgs(ctx context.Context) error {
 		" RETURNING name_norm, id")
 	for _, k := range keys {
 		if _, ok := ids[k]; !ok {
-			ins.add(uuid.NewString(), w.ws(), names[k], k, string(crm.B2B), string(crm.StatusProspect), w.now.UnixMicro(), w.now.UnixMicro())
+			ins.add(crm.NewPublicID(), w.ws(), names[k], k, string(crm.B2B), string(crm.StatusProspect), w.now.UnixMicro(), w.now.UnixMicro())
 		}
 	}
 	if err := ins.exec(ctx, w.tx, scan); err != nil {

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/google/uuid"
-
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/importer"
@@ -117,7 +115,7 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 		for _, g := range p.grants {
 			granted |= w.bits[g]
 		}
-		id := uuid.NewString()
+		id := crm.NewPublicID()
 		publicIDs[i], byPublicID[id] = id, p
 		per := p.r.Person
 		custom, err := jsonText(per.Custom)
