@@ -126,10 +126,12 @@ type Review struct {
 	Line      int64
 	Row       ReviewRow
 	CreatedAt time.Time
-	// Person is the person the row matched, with their consent state;
-	// Row and Person are what the review screen shows side by side.
-	Person  *crm.Person
-	Consent *consent.Projection
+	// PersonID is the public id of the person the row matched. For a row
+	// waiting, Person is that person with their consent state: Row and
+	// Person are what the review screen shows side by side.
+	PersonID string
+	Person   *crm.Person
+	Consent  *consent.Projection
 	// Suppressed: an address of the row is on the suppression list now.
 	Suppressed bool
 	// EmailOwner is the public id of the person who has one of the row's

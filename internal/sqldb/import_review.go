@@ -40,7 +40,7 @@ func scanHeld(row interface{ Scan(...any) error }) (*heldRow, error) {
 	if err := json.Unmarshal([]byte(data), &h.Row); err != nil {
 		return nil, fmt.Errorf("read held row: %w", err)
 	}
-	h.Resolution, h.ResolvedBy.Kind = importer.Resolution(res), audit.ActorKind(kind)
+	h.Resolution, h.ResolvedBy.Kind, h.PersonID = importer.Resolution(res), audit.ActorKind(kind), h.personPublicID
 	h.CreatedAt, h.ResolvedAt = time.UnixMicro(created).UTC(), fromMicros(resolved)
 	return &h, nil
 }
