@@ -202,7 +202,11 @@ func (rv *Review) Differences() []Difference {
 	}
 	text(FieldFirstName, p.FirstName, d.FirstName)
 	text(FieldLastName, p.LastName, d.LastName)
-	out = append(out, emailDifference(p, d), phoneDifference(p, d))
+	for _, diff := range []Difference{emailDifference(p, d), phoneDifference(p, d)} {
+		if diff.Current != "" || diff.File != "" {
+			out = append(out, diff)
+		}
+	}
 	text(FieldJobTitle, p.JobTitle, d.JobTitle)
 	if p.OrganisationName != "" || d.Organisation != "" {
 		out = append(out, Difference{Field: FieldOrganisation, Current: p.OrganisationName, File: d.Organisation,

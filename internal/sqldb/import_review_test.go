@@ -386,7 +386,9 @@ func TestImportCancel(t *testing.T) {
 			csv.WriteString("p" + string(rune('a'+i)) + "@example.com,Personne\n")
 		}
 		data := []byte(csv.String())
-		open := func() (importer.Source, error) { return importer.OpenCSV(strings.NewReader(string(data)), importer.CSVOptions{}) }
+		open := func() (importer.Source, error) {
+			return importer.OpenCSV(strings.NewReader(string(data)), importer.CSVOptions{})
+		}
 		newImport := func() *importer.Import {
 			imp := &importer.Import{WorkspaceID: e.ws, Format: importer.CSV, Header: []string{"email", "nom"},
 				Mapping: importer.Mapping{importer.FieldEmail, importer.FieldLastName}, Options: tradeShow}
