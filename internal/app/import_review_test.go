@@ -2,12 +2,17 @@ package app_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/registre/registre/internal/app"
 	"github.com/registre/registre/internal/audit"
 	"github.com/registre/registre/internal/auth"
 	"github.com/registre/registre/internal/consent"
@@ -15,6 +20,7 @@ import (
 	"github.com/registre/registre/internal/importer"
 	"github.com/registre/registre/internal/sqldb"
 	"github.com/registre/registre/internal/sqldb/sqldbtest"
+	"github.com/registre/registre/internal/workspace"
 )
 
 // runImport imports csv into the workspace, as the command line would.
@@ -149,4 +155,57 @@ func personID(t *testing.T, db *sqldb.DB, ws int64, email string) string {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// TestResumeSkipsCancelledImports: at start-up, unfinished imports carry
+// on, except those someone asked to stop, which are marked cancelled
+// without reading their file.
+func TestResumeSkipsCancelledImports(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := audit.WithActor(context.Background(), audit.Actor{Kind: audit.ActorCLI})
+		dir := t.TempDir()
+		a, err := app.New(ctx, db, app.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ImportDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws := &workspace.Workspace{Slug: "acme", Name: "Acme"}
+		if err := (sqldb.WorkspaceStore{DB: db}).Create(ctx, ws); err != nil {
+			t.Fatal(err)
+		}
+		prepare := func(name string) *importer.Import {
+			path := filepath.Join(dir, name+".csv")
+			if err := os.WriteFile(path, []byte("E-mail\n"+name+"@exemple.fr\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			imp := &importer.Import{WorkspaceID: ws.ID, Format: importer.CSV, FilePath: path, Header: []string{"E-mail"},
+				Mapping: importer.Mapping{importer.FieldEmail}, Options: importer.Options{Origin: crm.OriginPartner,
+					OriginDetail: "Fichier du partenaire", LegalBasis: consent.BasisLegitimateInterest}}
+			if err := a.Imports.Service.Prepare(ctx, imp); err != nil {
+				t.Fatal(err)
+			}
+			return imp
+		}
+		kept, stopped := prepare("kept"), prepare("stopped")
+		if _, err := a.Imports.Service.Cancel(ctx, ws.ID, stopped.PublicID); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.ResumeImports(ctx); err != nil {
+			t.Fatal(err)
+		}
+		a.Imports.Wait()
+		st := sqldb.ImportStore{DB: db}
+		for imp, want := range map[*importer.Import]importer.Status{kept: importer.StatusDone, stopped: importer.StatusCancelled} {
+			got, err := st.Import(ctx, ws.ID, imp.PublicID)
+			if err != nil || got.Status != want {
+				t.Errorf("%s: %+v %v", imp.FilePath, got, err)
+			}
+			if _, err := os.Stat(imp.FilePath); !os.IsNotExist(err) {
+				t.Errorf("%s: the file is still there", imp.FilePath)
+			}
+		}
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM people WHERE workspace_id = $1`, ws.ID).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%d people, %v", n, err)
+		}
+	})
 }
