@@ -176,6 +176,12 @@ func printImportResult(imp *importer.Import, elapsed time.Duration) {
 		float64(c.Rows)/elapsed.Seconds())
 	fmt.Printf("  created %d, updated %d, skipped %d, kept for review %d, invalid %d, suppression list %d, consent events %d\n",
 		c.Created, c.Updated, c.Skipped, c.Review, c.Invalid, c.Suppressed, c.Events)
+	if imp.Status == importer.StatusCancelled {
+		fmt.Printf("  cancelled (from the web interface or the API): the %d rows read before the cancellation stay\n", c.Rows)
+	}
+	if c.Review > 0 {
+		fmt.Printf("  the rows kept for review are resolved in the web interface (Import → the import) or with the API\n")
+	}
 }
 
 func writeReportFile(ctx context.Context, st sqldb.ImportStore, imp *importer.Import, path string) error {

@@ -31,27 +31,28 @@ type importOptionsJSON struct {
 
 // importJSON is an import as the API shows it.
 type importJSON struct {
-	ID            string     `json:"id"`
-	Status        string     `json:"status"`
-	Format        string     `json:"format"`
-	Origin        string     `json:"origin"`
-	OriginDetail  string     `json:"origin_detail"`
-	LegalBasis    string     `json:"legal_basis"`
-	Dedupe        string     `json:"dedupe"`
-	Columns       []string   `json:"columns"`
-	Mapping       []string   `json:"mapping"`
-	TotalRows     int64      `json:"total_rows"`
-	Rows          int64      `json:"rows"`
-	Created       int64      `json:"created"`
-	Updated       int64      `json:"updated"`
-	Skipped       int64      `json:"skipped"`
-	Review        int64      `json:"review"`
-	Invalid       int64      `json:"invalid"`
-	Suppressed    int64      `json:"suppressed"`
-	ConsentEvents int64      `json:"consent_events"`
-	Error         string     `json:"error,omitempty"`
-	CreatedAt     time.Time  `json:"created_at"`
-	FinishedAt    *time.Time `json:"finished_at"`
+	ID              string     `json:"id"`
+	Status          string     `json:"status"`
+	Format          string     `json:"format"`
+	Origin          string     `json:"origin"`
+	OriginDetail    string     `json:"origin_detail"`
+	LegalBasis      string     `json:"legal_basis"`
+	Dedupe          string     `json:"dedupe"`
+	Columns         []string   `json:"columns"`
+	Mapping         []string   `json:"mapping"`
+	TotalRows       int64      `json:"total_rows"`
+	Rows            int64      `json:"rows"`
+	Created         int64      `json:"created"`
+	Updated         int64      `json:"updated"`
+	Skipped         int64      `json:"skipped"`
+	Review          int64      `json:"review"`
+	Invalid         int64      `json:"invalid"`
+	Suppressed      int64      `json:"suppressed"`
+	ConsentEvents   int64      `json:"consent_events"`
+	Error           string     `json:"error,omitempty"`
+	CancelRequested bool       `json:"cancel_requested"`
+	CreatedAt       time.Time  `json:"created_at"`
+	FinishedAt      *time.Time `json:"finished_at"`
 }
 
 func importToJSON(i *importer.Import) importJSON {
@@ -60,7 +61,7 @@ func importToJSON(i *importer.Import) importJSON {
 		OriginDetail: i.Options.OriginDetail, LegalBasis: string(i.Options.LegalBasis), Dedupe: string(i.Options.Dedupe),
 		Columns: i.Header, Mapping: i.Mapping, TotalRows: i.Total, Rows: c.Rows, Created: c.Created, Updated: c.Updated,
 		Skipped: c.Skipped, Review: c.Review, Invalid: c.Invalid, Suppressed: c.Suppressed, ConsentEvents: c.Events,
-		Error: i.Error, CreatedAt: i.CreatedAt}
+		Error: i.Error, CancelRequested: i.CancelRequested, CreatedAt: i.CreatedAt}
 	if !i.FinishedAt.IsZero() {
 		out.FinishedAt = &i.FinishedAt
 	}

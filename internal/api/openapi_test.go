@@ -121,7 +121,9 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"Segment": segmentJSON{}, "SegmentList": segmentList{}, "SegmentInput": segmentBody{}, "SegmentQuery": segmentQuery{},
 		"SegmentCount": segmentCount{}, "SegmentRow": segmentRow{}, "SegmentPeople": segmentPeople{}, "BulkInput": bulkBody{},
 		"BulkJob": bulkJobJSON{}, "Criteria": segment.Node{},
-		"Import": importJSON{}, "ImportOptions": importOptionsJSON{},
+		"Import": importJSON{}, "ImportOptions": importOptionsJSON{}, "ImportReview": reviewJSON{}, "ImportReviewPage": reviewPageJSON{},
+		"ImportReviewInput": resolveBody{}, "ImportReviewResolved": resolvedJSON{}, "ImportReviewFile": reviewFileJSON{},
+		"ImportReviewDifference": differenceJSON{},
 	} {
 		s, ok := doc.Components.Schemas[name]
 		if !ok {

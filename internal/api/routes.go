@@ -57,6 +57,9 @@ func (a *API) routes() []route {
 		{"POST /api/v1/imports", auth.PermWrite, a.createImport},
 		{"GET /api/v1/imports/{id}", auth.PermWrite, a.getImport},
 		{"GET /api/v1/imports/{id}/report", auth.PermWrite, a.getImportReport},
+		{"POST /api/v1/imports/{id}/cancel", auth.PermWrite, a.cancelImport},
+		{"GET /api/v1/imports/{id}/reviews", auth.PermWrite, a.listImportReviews},
+		{"POST /api/v1/imports/{id}/reviews/{line}", auth.PermWrite, a.resolveImportReview},
 
 		{"GET /api/v1/purposes", auth.PermRead, a.listPurposes},
 		{"GET /api/v1/consent/ledger/verify", auth.PermAudit, a.verifyLedger},

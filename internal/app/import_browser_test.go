@@ -114,6 +114,42 @@ func TestBrowserImportFlow(t *testing.T) {
 		if err != nil || !strings.HasSuffix(href.Value, "/report") {
 			t.Fatalf("report link %+v %v", href, err)
 		}
+		// A second file under the review policy: Élodie's row is held, then
+		// merged into her record from the review screen.
+		second := filepath.Join(t.TempDir(), "salon-marseille.csv")
+		if err := os.WriteFile(second, []byte("E-mail;Fonction;Ville\nelodie@exemple.fr;Gérante;Lyon\nchloe@exemple.fr;;Marseille\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		step("upload a file of known people", chromedp.Navigate(s.srv.URL+"/people/import"),
+			chromedp.WaitVisible(css(`[data-testid="import-upload"]`)),
+			chromedp.SetUploadFiles(css("#f-file"), []string{second}),
+			chromedp.Click(css(`[data-testid="import-upload"] button[type="submit"]`)),
+			chromedp.WaitVisible(css(`[data-testid="import-mapping"]`)))
+		step("keep known people for review", chromedp.SetValue(css("#f-origin"), "trade_show"),
+			chromedp.SendKeys(css("#f-origin_detail"), "Salon de Marseille 2026"),
+			chromedp.SetValue(css("#f-basis"), "legitimate_interest"),
+			chromedp.SetValue(css("#f-dedupe"), "review"),
+			chromedp.Click(css(`[data-testid="import-start"]`)),
+			chromedp.WaitVisible(css(`[data-testid="import-progress"][data-status="done"]`)))
+		shot("import_held")
+		if held, _ := chromedp.Run(ctx, chromedp.Text(css(`[data-testid="import-review"]`))); held != "2" {
+			t.Fatalf("%q rows held", held)
+		}
+		step("open the review screen", chromedp.Click(css(`[data-testid="import-reviews"]`)),
+			chromedp.WaitVisible(css(`[data-testid="review-2"] [data-testid="differs"]`)))
+		shot("import_reviews")
+		step("update Élodie with the file's values", chromedp.Click(css(`[data-testid="review-2"] [data-testid="review-update"]`)),
+			chromedp.WaitVisible(css(`.alert-success`)),
+			chromedp.WaitNotPresent(css(`[data-testid="review-2"]`)))
+		shot("import_reviews_resolved")
+		if waiting, _ := chromedp.Run(ctx, chromedp.Text(css(`[data-testid="reviews-waiting"]`))); waiting != "1" {
+			t.Errorf("%q rows still waiting", waiting)
+		}
+		var job, city string
+		if err := db.QueryRow(context.Background(), `SELECT job_title, city FROM people WHERE workspace_id = $1 AND email = 'elodie@exemple.fr'`,
+			s.ws.ID).Scan(&job, &city); err != nil || job != "Gérante" || city != "Lyon" {
+			t.Fatalf("Élodie after the review: %q %q %v", job, city, err)
+		}
 		step("see the imports", chromedp.Navigate(s.srv.URL+"/people/import"), chromedp.WaitVisible(css("tbody")))
 		shot("imports")
 		step("see the people", chromedp.Navigate(s.srv.URL+"/people"), chromedp.WaitVisible(css("tbody")))

@@ -190,11 +190,14 @@ type Import struct {
 	Line        int64 // checkpoint: rows up to this line are written
 	Counts      Counts
 	Error       string
-	CreatedBy   int64
-	Actor       audit.Actor // who started it: a resumed import acts as them
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	FinishedAt  time.Time
+	// CancelRequested: someone asked the import to stop; it stops at its
+	// next batch (the batches already written stay).
+	CancelRequested bool
+	CreatedBy       int64
+	Actor           audit.Actor // who started it: a resumed import acts as them
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	FinishedAt      time.Time
 }
 
 // Finished reports whether the import has stopped for good.

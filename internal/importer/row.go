@@ -128,12 +128,17 @@ func (p *Parser) Parse(rec []string, line int64) (*Record, []Problem) {
 		return nil, bad(p.column(FieldPhone), "too many phone numbers")
 	}
 	r.Person, r.phones = person, nil
-	f, l := fold(person.FirstName), fold(person.LastName)
+	r.setKeys()
+	return r, nil
+}
+
+// setKeys computes the folded keys of the record's name and organisation.
+func (r *Record) setKeys() {
+	f, l := fold(r.Person.FirstName), fold(r.Person.LastName)
 	r.SortKey, r.AltKey = strings.TrimSpace(l+" "+f), strings.TrimSpace(f+" "+l)
 	if r.Organisation != "" {
 		r.OrganisationKey = fold(r.Organisation)
 	}
-	return r, nil
 }
 
 // set puts one value in place and returns a reason when it is not valid.

@@ -49,7 +49,32 @@ type Store interface {
 	SaveMapping(ctx context.Context, workspaceID int64, m SavedMapping, e audit.Entry) error
 	// Mappings lists the workspace's saved mappings by name.
 	Mappings(ctx context.Context, workspaceID int64) ([]SavedMapping, error)
+
+	// CancelImport asks a pending or running import to stop at its next
+	// batch, with the audit entry, and returns it; asking again changes
+	// nothing. Conflict when the import has finished; NotFound.
+	CancelImport(ctx context.Context, workspaceID int64, publicID string, e audit.Entry) (*Import, error)
+	// Reviews returns a page of an import's held rows in line order, each
+	// with the person it matched as they are now.
+	Reviews(ctx context.Context, imp *Import, f ReviewFilter) (*ReviewPage, error)
+	// Resolve applies a resolution to the held row of a line and records
+	// it, the import's counts and the audit entry (to which it adds the
+	// person's public id) in one transaction. A row already resolved the
+	// same way is returned unchanged with changed false; NotFound,
+	// Conflict (resolved otherwise; an address on the suppression list
+	// under the "refuse" policy; for create, an email that is someone's).
+	Resolve(ctx context.Context, imp *Import, line int64, res Resolution, e audit.Entry) (rv *Review, changed bool, err error)
+	// ResolveRemaining applies update or discard to up to limit waiting
+	// rows after line after, in one transaction with e (given the count)
+	// when it resolved any. Rows it must refuse stay waiting.
+	ResolveRemaining(ctx context.Context, imp *Import, res Resolution, after int64, limit int, e audit.Entry) (BulkResult, error)
+	// Record writes an audit entry (reads of held rows).
+	Record(ctx context.Context, e audit.Entry) error
 }
+
+// ErrCancelled is returned by WriteBatch, before writing anything, when
+// someone asked the import to stop.
+var ErrCancelled = errors.New("import cancelled")
 
 // Workspace gives what the parser needs of the workspace.
 type Workspace interface {

@@ -62,6 +62,9 @@ func (s *Service) Prepare(ctx context.Context, imp *Import) error {
 // with an audit entry holding the counts. A cancelled context leaves the
 // import resumable.
 func (s *Service) Execute(ctx context.Context, imp *Import, open func() (Source, error), progress Progress) error {
+	if imp.CancelRequested {
+		return s.cancelled(ctx, imp) // asked to stop before a restart: not resumed
+	}
 	fields, err := s.Workspace.CustomFields(ctx, imp.WorkspaceID)
 	if err != nil {
 		return err
@@ -90,11 +93,21 @@ func (s *Service) Execute(ctx context.Context, imp *Import, open func() (Source,
 	if ctx.Err() != nil {
 		return ctx.Err() // left running: resumable
 	}
+	if errors.Is(err, ErrCancelled) {
+		return s.cancelled(ctx, imp)
+	}
 	if err != nil {
 		return s.fail(ctx, imp, err)
 	}
 	e := audit.NewEntry(ctx, imp.WorkspaceID, "import.finish", "import", imp.PublicID, s.detail(imp))
 	return s.Store.SetStatus(ctx, imp, StatusDone, "", &e)
+}
+
+// cancelled records that an import stopped at a batch boundary because
+// someone asked: what was written stays, and the counts say how much.
+func (s *Service) cancelled(ctx context.Context, imp *Import) error {
+	e := audit.NewEntry(ctx, imp.WorkspaceID, "import.cancelled", "import", imp.PublicID, s.detail(imp))
+	return s.Store.SetStatus(context.WithoutCancel(ctx), imp, StatusCancelled, "", &e)
 }
 
 func (s *Service) detail(imp *Import) map[string]any {

@@ -31,6 +31,15 @@ func (s ImportStore) WriteBatch(ctx context.Context, imp *importer.Import, b *im
 	}
 	var delta importer.Counts
 	err = s.DB.InTx(ctx, func(tx *Tx) error {
+		// A cancellation committed before this batch began stops the
+		// import here; one that lands while it runs takes the next.
+		var cancel bool
+		if err := tx.QueryRow(ctx, `SELECT cancel_requested FROM imports WHERE id = $1`, imp.ID).Scan(&cancel); err != nil {
+			return fmt.Errorf("read import: %w", err)
+		}
+		if cancel {
+			return importer.ErrCancelled
+		}
 		w := &batchWriter{tx: tx, imp: imp, key: key, flagPolicy: policy == workspace.SuppressionFlag,
 			now: time.Now().UTC(), actor: audit.ActorFrom(ctx)}
 		if err := w.write(ctx, b); err != nil {
@@ -86,7 +95,8 @@ type pending struct {
 	r          *importer.Record
 	hashes     []consent.Suppression
 	existing   existingPerson
-	suppressed bool // flagged under the "flag" policy
+	created    existingPerson // the ids insertPeople gave the new person
+	suppressed bool           // flagged under the "flag" policy
 	orgID      int64
 	grants     []string
 	flags      []consent.Flag

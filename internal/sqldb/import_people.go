@@ -146,6 +146,7 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 	var events []*consent.Event
 	for i, p := range w.inserts {
 		id := ids[p]
+		p.created = existingPerson{id: id, publicID: publicIDs[i]}
 		for k, e := range p.r.Person.Emails {
 			emails.add(w.ws(), id, e.Address, e.Norm, k == 0)
 		}
@@ -337,36 +338,13 @@ func (w *batchWriter) addPhones(ctx context.Context, p *pending) error {
 	return nil
 }
 
-// reviewData is what is kept of a row held for review.
-type reviewData struct {
-	FirstName    string         `json:"first_name,omitempty"`
-	LastName     string         `json:"last_name,omitempty"`
-	Emails       []string       `json:"emails,omitempty"`
-	Phones       []string       `json:"phones,omitempty"`
-	JobTitle     string         `json:"job_title,omitempty"`
-	Organisation string         `json:"organisation,omitempty"`
-	Address      crm.Address    `json:"address"`
-	Custom       map[string]any `json:"custom,omitempty"`
-	Grants       []string       `json:"grants,omitempty"`
-	Flags        []consent.Flag `json:"flags,omitempty"`
-}
-
 func (w *batchWriter) insertReviews(ctx context.Context) error {
 	if len(w.reviews) == 0 {
 		return nil
 	}
 	m := newMultiRow("import_reviews", "import_id, workspace_id, line, person_id, data, created_at", "")
 	for _, p := range w.reviews {
-		per := p.r.Person
-		d := reviewData{FirstName: per.FirstName, LastName: per.LastName, JobTitle: per.JobTitle,
-			Organisation: p.r.Organisation, Address: per.Address, Custom: per.Custom, Grants: p.r.Grants, Flags: p.r.Flags}
-		for _, e := range per.Emails {
-			d.Emails = append(d.Emails, e.Address)
-		}
-		for _, ph := range per.Phones {
-			d.Phones = append(d.Phones, ph.E164)
-		}
-		b, err := json.Marshal(d)
+		b, err := json.Marshal(importer.NewReviewRow(p.r))
 		if err != nil {
 			return err
 		}

@@ -49,8 +49,10 @@ type importEnv struct {
 	ctx context.Context
 }
 
-func newImportEnv(t *testing.T, db *sqldb.DB) *importEnv {
-	ws := newWorkspace(t, db, "acme")
+func newImportEnv(t *testing.T, db *sqldb.DB) *importEnv { return newImportEnvIn(t, db, "acme") }
+
+func newImportEnvIn(t *testing.T, db *sqldb.DB, slug string) *importEnv {
+	ws := newWorkspace(t, db, slug)
 	st := sqldb.ImportStore{DB: db}
 	return &importEnv{db: db, ws: ws.ID, st: st, svc: &importer.Service{Store: st, Workspace: sqldb.ImportWorkspace{DB: db}},
 		ctx: audit.WithActor(context.Background(), audit.Actor{Kind: audit.ActorUser, ID: "u1"})}

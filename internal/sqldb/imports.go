@@ -53,7 +53,7 @@ func (s ImportStore) CreateImport(ctx context.Context, imp *importer.Import, e a
 
 const importColumns = `id, public_id, workspace_id, status, file_name, file_path, format, encoding, separator,
 	mapping, options, total_rows, line, rows_done, created, updated, skipped, review, invalid, suppressed, events,
-	error, created_by, actor_kind, actor_id, created_at, updated_at, finished_at`
+	error, cancel_requested, created_by, actor_kind, actor_id, created_at, updated_at, finished_at`
 
 func scanImport(row interface{ Scan(...any) error }) (*importer.Import, error) {
 	var imp importer.Import
@@ -62,7 +62,7 @@ func scanImport(row interface{ Scan(...any) error }) (*importer.Import, error) {
 	c := &imp.Counts
 	err := row.Scan(&imp.ID, &imp.PublicID, &imp.WorkspaceID, &imp.Status, &imp.FileName, &imp.FilePath, &imp.Format,
 		&imp.Encoding, &imp.Separator, &mapping, &opt, &imp.Total, &imp.Line, &c.Rows, &c.Created, &c.Updated,
-		&c.Skipped, &c.Review, &c.Invalid, &c.Suppressed, &c.Events, &imp.Error, &createdBy, &actorKind, &actorID,
+		&c.Skipped, &c.Review, &c.Invalid, &c.Suppressed, &c.Events, &imp.Error, &imp.CancelRequested, &createdBy, &actorKind, &actorID,
 		&created, &updated, &finished)
 	if err != nil {
 		return nil, err
@@ -144,6 +144,42 @@ func (s ImportStore) SetStatus(ctx context.Context, imp *importer.Import, st imp
 		}
 	}
 	return err
+}
+
+// CancelImport asks a pending or running import to stop at its next batch
+// (WriteBatch reads the flag), with the audit entry. Asking again changes
+// nothing; Conflict when the import has finished.
+func (s ImportStore) CancelImport(ctx context.Context, workspaceID int64, publicID string, e audit.Entry) (*importer.Import, error) {
+	var imp *importer.Import
+	err := s.DB.InTx(ctx, func(tx *Tx) error {
+		var err error
+		imp, err = scanImport(tx.QueryRow(ctx, `SELECT `+importColumns+` FROM imports
+			WHERE workspace_id = $1 AND public_id = $2`+tx.dialect.forUpdate(), workspaceID, publicID))
+		if err != nil {
+			return notFound(err, "Import")
+		}
+		if imp.Finished() {
+			return errs.Errorf(errs.Conflict, "The import has already finished.")
+		}
+		if imp.CancelRequested {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE imports SET cancel_requested = TRUE, updated_at = $2 WHERE id = $1`,
+			imp.ID, time.Now().UnixMicro()); err != nil {
+			return fmt.Errorf("cancel import: %w", err)
+		}
+		imp.CancelRequested = true
+		return insertAudit(ctx, tx, e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return imp, nil
+}
+
+// Record writes an audit entry.
+func (s ImportStore) Record(ctx context.Context, e audit.Entry) error {
+	return AuditStore(s).Record(ctx, e)
 }
 
 // Problems calls fn for each problem of an import in line order.

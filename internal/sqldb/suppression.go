@@ -62,7 +62,7 @@ func insertSuppressions(ctx context.Context, tx *Tx, workspaceID int64, entries 
 }
 
 // suppressedAny reports whether any of the hashes is on the list.
-func suppressedAny(ctx context.Context, tx *Tx, workspaceID int64, entries []consent.Suppression) (bool, error) {
+func suppressedAny(ctx context.Context, tx querier, workspaceID int64, entries []consent.Suppression) (bool, error) {
 	for _, e := range entries {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM suppressions WHERE workspace_id = $1 AND kind = $2 AND hash = $3`,

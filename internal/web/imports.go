@@ -350,6 +350,8 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, si *sessionI
 	page := "import_job"
 	if r.Header.Get("HX-Request") == "true" {
 		page = "import_progress"
+	} else {
+		v.Flash = s.takeFlash(w, r)
 	}
 	return s.render(w, r, http.StatusOK, page, v)
 }
