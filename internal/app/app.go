@@ -96,6 +96,7 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*App, error) {
 	}
 	a.Forms = forms.NewService(sqldb.FormStore{DB: db}, a.Consent, sqldb.CRMStore{DB: db}, formKey, cfg.PublicURL)
 	a.Forms.Notices, a.Forms.Purposes = registerNotices{a.Register}, a.Register
+	a.Register.Sources = append(a.Register.Sources, formFields{a.Forms})
 	if cfg.FormLimits.MinFillTime != 0 {
 		a.Forms.Limits.MinFillTime = cfg.FormLimits.MinFillTime
 	}
