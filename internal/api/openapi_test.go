@@ -122,6 +122,11 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"SegmentCount": segmentCount{}, "SegmentRow": segmentRow{}, "SegmentPeople": segmentPeople{}, "BulkInput": bulkBody{},
 		"BulkJob": bulkJobJSON{}, "Criteria": segment.Node{},
 		"Import": importJSON{}, "ImportOptions": importOptionsJSON{},
+		"FormSummary": formSummaryJSON{}, "FormList": formList{}, "Form": formJSON{}, "FormDefinition": definitionJSON{},
+		"FormField": formFieldJSON{}, "FormCheckbox": checkboxJSON{}, "FormVersionSummary": formVersionSummaryJSON{},
+		"FormVersion": formVersionJSON{}, "FormCreateInput": createFormBody{}, "FormInput": formBody{},
+		"FormDefinitionInput": definitionBody{}, "FormFieldInput": formFieldBody{}, "FormCheckboxInput": checkboxBody{},
+		"FormSubmission": submissionJSON{}, "FormSubmissionValue": submissionValueJSON{}, "FormSubmissionPage": pageJSON[submissionJSON]{},
 	} {
 		s, ok := doc.Components.Schemas[name]
 		if !ok {
