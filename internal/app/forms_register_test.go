@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/registre/registre/internal/auth"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/forms"
 	"github.com/registre/registre/internal/register"
@@ -136,6 +138,22 @@ func TestFormFieldsInDrift(t *testing.T) {
 		}
 		if got := strings.Join(formGaps(), ","); got != "Newsletter: custom.shoe_size (),"+want {
 			t.Errorf("published: %s", got)
+		}
+		// The API names the form as the gap's origin.
+		_, secret, err := e.app.Auth.CreateToken(ctx, e.ws.ID, 0, "drift", auth.RoleReadOnly, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/api/v1/register/drift", nil)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !strings.Contains(string(b), `{"kind":"field_category","subject":"ip_address","detail":"connection","origin":"Newsletter"}`) {
+			t.Errorf("API drift: %d %s", res.StatusCode, b)
 		}
 		// The register page says it in words.
 		s := e.login()
