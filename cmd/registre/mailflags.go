@@ -22,7 +22,7 @@ type mailFlags struct {
 	user, password, helo string
 	insecureSkipVerify   bool
 	perIP, perForm       int
-	minFill              time.Duration
+	minFill, maxFill     time.Duration
 	trustProxy           bool
 }
 
@@ -45,6 +45,7 @@ func (f *mailFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.perIP, "form-rate-ip", envInt("REGISTRE_FORM_RATE_IP", 10), "form submissions accepted per client address per minute (env REGISTRE_FORM_RATE_IP)")
 	fs.IntVar(&f.perForm, "form-rate-form", envInt("REGISTRE_FORM_RATE_FORM", 600), "form submissions accepted per form per minute (env REGISTRE_FORM_RATE_FORM)")
 	fs.DurationVar(&f.minFill, "form-min-fill", 2*time.Second, "a form submitted faster than this after the page was served is taken for a robot")
+	fs.DurationVar(&f.maxFill, "form-max-fill", 12*time.Hour, "a form whose page is older than this, or has no start time (plain HTML embed), is shown back to be confirmed")
 	fs.BoolVar(&f.trustProxy, "trust-proxy", os.Getenv("REGISTRE_TRUST_PROXY") == "true", "read the client address from X-Forwarded-For (behind a reverse proxy)")
 }
 
@@ -55,7 +56,7 @@ func (f *mailFlags) config() (app.Config, error) {
 		return app.Config{}, fmt.Errorf("--public-url %q must be an http or https address without a path", f.publicURL)
 	}
 	cfg := app.Config{PublicURL: u.Scheme + "://" + u.Host, TrustProxy: f.trustProxy,
-		FormLimits: forms.Limits{MinFillTime: f.minFill, PerIP: f.perIP, PerForm: f.perForm}}
+		FormLimits: forms.Limits{MinFillTime: f.minFill, MaxFillTime: f.maxFill, PerIP: f.perIP, PerForm: f.perForm}}
 	if f.host != "" {
 		cfg.SMTP = mail.Config{Host: f.host, Port: f.port, Security: mail.Security(f.security), Username: f.user,
 			Password: f.password, HELO: f.helo, InsecureSkipVerify: f.insecureSkipVerify}

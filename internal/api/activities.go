@@ -24,6 +24,7 @@ type activityJSON struct {
 	Outcome             *string          `json:"outcome"`
 	CountsAsInteraction bool             `json:"counts_as_interaction"`
 	AuthorName          *string          `json:"author_name"`
+	FormID              *string          `json:"form_id"`
 	CreatedAt           timestamp        `json:"created_at"`
 }
 
@@ -32,7 +33,7 @@ func activityOut(a *crm.Activity) activityJSON {
 		ID: a.PublicID, PersonID: nullable(a.PersonPublicID), PersonName: nullable(strings.TrimSpace(a.PersonName)),
 		OrganisationID: nullable(a.OrganisationPublicID), Kind: a.Kind, OccurredAt: timestamp(a.OccurredAt),
 		Subject: a.Subject, Body: a.Body, Outcome: nullable(string(a.Outcome)), CountsAsInteraction: a.CountsAsInteraction,
-		AuthorName: nullable(a.AuthorName), CreatedAt: timestamp(a.CreatedAt),
+		AuthorName: nullable(a.AuthorName), FormID: nullable(a.FormPublicID), CreatedAt: timestamp(a.CreatedAt),
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/errs"
+	"github.com/registre/registre/internal/forms"
 	"github.com/registre/registre/internal/importer"
 	"github.com/registre/registre/internal/register"
 	"github.com/registre/registre/internal/segment"
@@ -43,6 +44,10 @@ type API struct {
 	ImportJobs     *importer.Jobs
 	ImportDir      string
 	ImportMaxBytes int64
+	// Forms serves the web form endpoints; Workspaces gives a new form
+	// its workspace's name and language.
+	Forms      *forms.Service
+	Workspaces Workspaces
 	// Logger receives internal errors (never request bodies or personal
 	// data); nil means slog.Default().
 	Logger *slog.Logger

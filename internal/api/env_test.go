@@ -17,6 +17,7 @@ import (
 	"github.com/registre/registre/internal/auth"
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
+	"github.com/registre/registre/internal/forms"
 	"github.com/registre/registre/internal/importer"
 	"github.com/registre/registre/internal/register"
 	"github.com/registre/registre/internal/segment"
@@ -40,6 +41,8 @@ type env struct {
 	tokenIDs map[string]string
 	logs     *lockedBuffer
 	jobs     *importer.Jobs
+	register *register.Service
+	forms    *forms.Service
 }
 
 func newEnv(t testing.TB, db *sqldb.DB) *env {
@@ -77,9 +80,12 @@ func newEnv(t testing.TB, db *sqldb.DB) *env {
 	e.consent = consent.NewService(sqldb.ConsentStore{DB: db})
 	imports := &importer.Service{Store: sqldb.ImportStore{DB: db}, Workspace: sqldb.ImportWorkspace{DB: db}}
 	e.jobs = &importer.Jobs{Service: imports}
+	e.register = register.NewService(sqldb.RegisterStore{DB: db}, sqldb.CRMStore{DB: db}, sqldb.ConsentStore{DB: db}, sqldb.AuditStore{DB: db})
+	e.forms = forms.NewService(sqldb.FormStore{DB: db}, e.consent, sqldb.CRMStore{DB: db}, []byte("forms test key of 32 bytes......"), "http://127.0.0.1:8080")
+	e.forms.Purposes = e.register
 	a := &api.API{CRM: e.crm, Consent: e.consent, Segments: segment.NewService(sqldb.SegmentStore{DB: db}), Contactable: sqldb.ConsentStore{DB: db}, Auth: authSvc,
-		Register: register.NewService(sqldb.RegisterStore{DB: db}, sqldb.CRMStore{DB: db}, sqldb.ConsentStore{DB: db}, sqldb.AuditStore{DB: db}),
-		Logger:   slog.New(slog.NewTextHandler(e.logs, nil)), Imports: imports, ImportJobs: e.jobs, ImportDir: t.TempDir()}
+		Register: e.register, Logger: slog.New(slog.NewTextHandler(e.logs, nil)), Imports: imports, ImportJobs: e.jobs, ImportDir: t.TempDir(),
+		Forms: e.forms, Workspaces: sqldb.WorkspaceStore{DB: db}}
 	e.handler = a.Handler()
 	e.srv = httptest.NewServer(e.handler)
 	t.Cleanup(e.srv.Close)

@@ -61,6 +61,14 @@ func (a *API) routes() []route {
 		{"GET /api/v1/imports/{id}/reviews", auth.PermWrite, a.listImportReviews},
 		{"POST /api/v1/imports/{id}/reviews/{line}", auth.PermWrite, a.resolveImportReview},
 
+		{"GET /api/v1/forms", auth.PermRead, a.listForms},
+		{"POST /api/v1/forms", auth.PermWrite, a.createForm},
+		{"GET /api/v1/forms/{id}", auth.PermRead, a.getForm},
+		{"PUT /api/v1/forms/{id}", auth.PermWrite, a.updateForm},
+		{"POST /api/v1/forms/{id}/publish", auth.PermWrite, a.publishForm},
+		{"GET /api/v1/forms/{id}/versions/{version}", auth.PermRead, a.getFormVersion},
+		{"GET /api/v1/forms/{id}/submissions", auth.PermRead, a.listFormSubmissions},
+
 		{"GET /api/v1/purposes", auth.PermRead, a.listPurposes},
 		{"GET /api/v1/consent/ledger/verify", auth.PermAudit, a.verifyLedger},
 		{"GET /api/v1/consent/contactable", auth.PermRead, a.countContactable},

@@ -96,8 +96,12 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*App, error) {
 	}
 	a.Forms = forms.NewService(sqldb.FormStore{DB: db}, a.Consent, sqldb.CRMStore{DB: db}, formKey, cfg.PublicURL)
 	a.Forms.Notices, a.Forms.Purposes = registerNotices{a.Register}, a.Register
+	a.Register.Sources = append(a.Register.Sources, formFields{a.Forms})
 	if cfg.FormLimits.MinFillTime != 0 {
 		a.Forms.Limits.MinFillTime = cfg.FormLimits.MinFillTime
+	}
+	if cfg.FormLimits.MaxFillTime != 0 {
+		a.Forms.Limits.MaxFillTime = cfg.FormLimits.MaxFillTime
 	}
 	if cfg.FormLimits.PerIP != 0 {
 		a.Forms.Limits.PerIP = cfg.FormLimits.PerIP
@@ -131,7 +135,8 @@ func New(ctx context.Context, db *sqldb.DB, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.API = &api.API{CRM: a.CRM, Consent: a.Consent, Segments: a.Segments, Contactable: sqldb.ConsentStore{DB: db}, Auth: a.Auth, Register: a.Register, Logger: logger,
-		Imports: imports, ImportJobs: a.Imports, ImportDir: cfg.ImportDir, ImportMaxBytes: cfg.ImportMaxBytes}
+		Imports: imports, ImportJobs: a.Imports, ImportDir: cfg.ImportDir, ImportMaxBytes: cfg.ImportMaxBytes,
+		Forms: a.Forms, Workspaces: sqldb.WorkspaceStore{DB: db}}
 	return a, nil
 }
 

@@ -219,7 +219,8 @@ func TestFormLinksForgedExpiredReused(t *testing.T) {
 }
 
 // TestFormSpamTraps: the honeypot and a too-fast submission are answered
-// like a real one, and nothing is stored; past the rate limit, 429.
+// like a real one, a forged start time is asked to be confirmed, and
+// nothing is stored; past the rate limit, 429.
 func TestFormSpamTraps(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		e := startForms(t, db)
@@ -233,9 +234,13 @@ func TestFormSpamTraps(t *testing.T) {
 			t.Errorf("too fast: %d", status)
 		}
 		e.app.Forms.Limits.MinFillTime = time.Nanosecond
+		// A forged start time is neither thanked nor recorded: the form comes
+		// back to be confirmed (TestFormPlainEmbed follows that path).
 		noStarted := subscribe("nostart@exemple.fr")
 		noStarted.Set("_started", "forged")
-		e.submit(noStarted)
+		if status, body := e.submit(noStarted); status != 200 || !strings.Contains(body, "confirm-submission") {
+			t.Errorf("forged start time: %d", status)
+		}
 		if n := e.count(`SELECT COUNT(*) FROM people`); n != 0 {
 			t.Errorf("spam stored %d people", n)
 		}

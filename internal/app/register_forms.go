@@ -42,3 +42,22 @@ func (n registerNotices) Notice(ctx context.Context, workspaceID int64, purposes
 	}
 	return strings.Join(texts, "\n\n"), len(texts) > 0, nil
 }
+
+// formFields reports to the register's drift check what the published
+// forms collect: each field with its category of personal data, and the
+// connection data kept as the proof of consent.
+type formFields struct{ f *forms.Service }
+
+var _ register.FieldSource = formFields{}
+
+func (s formFields) CollectedFields(ctx context.Context, workspaceID int64) ([]register.CollectedField, error) {
+	collected, err := s.f.CollectedFields(ctx, workspaceID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]register.CollectedField, 0, len(collected))
+	for _, c := range collected {
+		out = append(out, register.CollectedField{Origin: c.FormName, Key: c.Key, Category: register.DataCategory(c.Category)})
+	}
+	return out, nil
+}

@@ -25,11 +25,16 @@ type Activity struct {
 	OccurredAt           time.Time
 	AuthorUserID         int64
 	AuthorName           string
-	Subject              string
-	Body                 string
-	Outcome              CallOutcome // calls only
-	CountsAsInteraction  bool
-	CreatedAt            time.Time
+	// FormPublicID and FormName name the web form a form submission came
+	// from (the person submitted it: there is no staff author); "" for
+	// every other activity.
+	FormPublicID        string
+	FormName            string
+	Subject             string
+	Body                string
+	Outcome             CallOutcome // calls only
+	CountsAsInteraction bool
+	CreatedAt           time.Time
 }
 
 // ActivityInput is what a user or client sends to add an activity. Exactly

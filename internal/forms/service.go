@@ -29,6 +29,10 @@ type Limits struct {
 	// MinFillTime: a form submitted faster than this after the page was
 	// served is taken for a robot (default 2 s).
 	MinFillTime time.Duration
+	// MaxFillTime: a start time older than this is stale (a page left
+	// open for a day, or the plain HTML embed code, which carries none):
+	// the submission is shown back to be confirmed (default 12 h).
+	MaxFillTime time.Duration
 	// PerIP and PerForm: accepted submissions per minute (defaults 10 and
 	// 600).
 	PerIP   int
@@ -64,7 +68,7 @@ type Service struct {
 func NewService(store Store, c *consent.Service, fields People, key []byte, baseURL string) *Service {
 	return &Service{Store: store, Consent: c, Fields: fields, Signer: Signer{Key: key},
 		BaseURL: strings.TrimRight(baseURL, "/"), Now: func() time.Time { return time.Now().UTC() },
-		Limits: Limits{MinFillTime: 2 * time.Second, PerIP: 10, PerForm: 600}}
+		Limits: Limits{MinFillTime: 2 * time.Second, MaxFillTime: 12 * time.Hour, PerIP: 10, PerForm: 600}}
 }
 
 func (s *Service) queued() {
@@ -190,18 +194,26 @@ func (s *Service) Published(ctx context.Context, slug string) (*Form, *Version, 
 	if err != nil {
 		return nil, nil, Settings{}, err
 	}
-	// Versions never change: each is read once.
-	var v *Version
-	if cached, ok := s.versions.Load(f.CurrentVersionID); ok {
-		v = cached.(*Version)
-	} else {
-		if v, err = s.Store.Version(ctx, f.CurrentVersionID); err != nil {
-			return nil, nil, Settings{}, err
-		}
-		s.versions.Store(v.ID, v)
+	v, err := s.version(ctx, f.CurrentVersionID)
+	if err != nil {
+		return nil, nil, Settings{}, err
 	}
 	st, err := s.Store.Settings(ctx, f.WorkspaceID)
 	return f, v, st, err
+}
+
+// version returns a version by id. Versions never change: each is read
+// once.
+func (s *Service) version(ctx context.Context, id int64) (*Version, error) {
+	if cached, ok := s.versions.Load(id); ok {
+		return cached.(*Version), nil
+	}
+	v, err := s.Store.Version(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.versions.Store(v.ID, v)
+	return v, nil
 }
 
 // Settings returns a workspace's form settings.

@@ -32,16 +32,34 @@ type Value struct {
 	Value string
 }
 
-// Submission is a past submission, as the person's page shows it.
+// Submission is a past submission, as the person's page and the API show
+// it.
 type Submission struct {
-	PublicID      string
-	FormPublicID  string
-	FormName      string
-	VersionNumber int
-	At            time.Time
-	PageURL       string
-	Status        string
-	Values        []Value
+	PublicID       string
+	PersonPublicID string
+	FormPublicID   string
+	FormName       string
+	VersionNumber  int
+	At             time.Time
+	PageURL        string
+	Status         string
+	Values         []Value
+}
+
+// SubmissionQuery selects a page of a form's submissions.
+type SubmissionQuery struct {
+	WorkspaceID int64
+	FormID      int64
+	// After is the public id of the last submission of the previous page;
+	// "" for the first.
+	After string
+	Limit int
+}
+
+// SubmissionPage is a page of submissions; HasNext when more follow.
+type SubmissionPage struct {
+	Submissions []Submission
+	HasNext     bool
 }
 
 // Submission statuses.
@@ -136,6 +154,8 @@ type Store interface {
 	// Publish stores v as the form's next version and makes it current.
 	Publish(ctx context.Context, v *Version, e audit.Entry) error
 	Version(ctx context.Context, id int64) (*Version, error)
+	// Versions lists a form's published versions, newest first.
+	Versions(ctx context.Context, workspaceID, formID int64) ([]Version, error)
 	// Published returns the form at slug and its current version, in any
 	// workspace; NotFound when unpublished.
 	Published(ctx context.Context, slug string) (*Form, *Version, error)
@@ -150,6 +170,11 @@ type Store interface {
 	// limit; Conflict when the address is on the suppression list.
 	Submit(ctx context.Context, p *Plan) (*Result, error)
 	PersonSubmissions(ctx context.Context, workspaceID int64, personPublicID string) ([]Submission, error)
+	// FormSubmissions returns a page of a form's submissions, newest
+	// first, with their values, and records e (its detail given the
+	// count) in the same transaction. Invalid when q.After is not a
+	// submission of the form.
+	FormSubmissions(ctx context.Context, q SubmissionQuery, e audit.Entry) (*SubmissionPage, error)
 
 	// OptinRequest returns a request by public id; NotFound.
 	OptinRequest(ctx context.Context, publicID string) (*OptinRequest, error)

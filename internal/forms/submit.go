@@ -47,6 +47,11 @@ type Outcome struct {
 	Result     *Result
 	// Pending: a confirmation email was queued.
 	Pending bool
+	// Confirm: the submission came without a fresh start time (the plain
+	// HTML embed code has none; a page may have been left open for a
+	// day). Its values are valid but nothing was stored: the submitter is
+	// shown the form again, filled in, to send it once more.
+	Confirm bool
 }
 
 // Submit validates and stores one submission: the person (found by email
@@ -55,8 +60,15 @@ type Outcome struct {
 // an interaction activity, the confirmation email in the outbox — all in
 // one transaction. It returns NotFound for an unknown form, Invalid with
 // field messages (with the Outcome, to show the form again), TooMany past a
-// rate limit; spam and suppressed addresses come back as an Outcome that
-// stored nothing.
+// rate limit; spam, suppressed addresses and submissions to confirm come
+// back as an Outcome that stored nothing.
+//
+// The spam traps: a filled honeypot, or a page start time younger than
+// MinFillTime, is answered like a real submission. A missing, forged or
+// stale start time (older than MaxFillTime) is neither refused nor
+// accepted: the Outcome asks for a confirmation (after the values are
+// checked), which a person gives with one more click on a page carrying a
+// fresh start time, and a robot posting blindly never does.
 func (s *Service) Submit(ctx context.Context, in Input) (*Outcome, error) {
 	f, v, st, err := s.Published(ctx, in.Slug)
 	if err != nil {
@@ -64,7 +76,8 @@ func (s *Service) Submit(ctx context.Context, in Input) (*Outcome, error) {
 	}
 	out := &Outcome{Form: f, Version: v, Settings: st}
 	now := s.Now()
-	if s.isSpam(in, now) {
+	stamp := s.checkStamp(in, now)
+	if stamp == stampSpam {
 		out.Spam = true
 		return out, nil
 	}
@@ -76,6 +89,10 @@ func (s *Service) Submit(ctx context.Context, in Input) (*Outcome, error) {
 	sub, values, ticked, err := parseValues(d, in.Values, custom, now)
 	if err != nil {
 		return out, err
+	}
+	if stamp == stampConfirm {
+		out.Confirm = true
+		return out, nil
 	}
 	plan := s.plan(ctx, f, v, st, sub, values, ticked, in, now)
 	res, err := s.Store.Submit(ctx, plan)
@@ -93,12 +110,30 @@ func (s *Service) Submit(ctx context.Context, in Input) (*Outcome, error) {
 	return out, nil
 }
 
-func (s *Service) isSpam(in Input, now time.Time) bool {
+// What the start time and the honeypot say of a submission.
+const (
+	stampOK      = iota
+	stampSpam    // answered like a real submission, nothing stored
+	stampConfirm // shown back to be confirmed, nothing stored
+)
+
+func (s *Service) checkStamp(in Input, now time.Time) int {
 	if first(in.Values[HoneypotField]) != "" {
-		return true
+		return stampSpam
 	}
-	started, ok := s.Signer.StartedAt(first(in.Values[StartedField]))
-	return !ok || now.Sub(started) < s.Limits.MinFillTime
+	started, confirm, ok := s.Signer.readStarted(first(in.Values[StartedField]))
+	age := now.Sub(started)
+	switch {
+	case !ok || (s.Limits.MaxFillTime > 0 && age > s.Limits.MaxFillTime):
+		return stampConfirm
+	case age < s.Limits.MinFillTime && confirm:
+		// A person may press the button of a page that only asks for
+		// confirmation at once: they are asked again, not dropped.
+		return stampConfirm
+	case age < s.Limits.MinFillTime:
+		return stampSpam
+	}
+	return stampOK
 }
 
 func first(vs []string) string {

@@ -20,6 +20,7 @@ const (
 	TokenOptin   TokenKind = 'o'
 	TokenReoptin TokenKind = 'r'
 	tokenStarted TokenKind = 't' // the time a form page was served (minimum fill time)
+	// 'p' starts the text of a Tag, never a token.
 )
 
 // Signer makes and checks signed, expiring, single-purpose tokens. A token
@@ -74,6 +75,10 @@ func (s Signer) Verify(kind TokenKind, token string, now time.Time) (string, err
 	return u.String(), nil
 }
 
+// confirmStamp marks the start time given to a confirmation page (see
+// Service.Submit): it is signed in the id slot of the token.
+var confirmStamp = uuid.UUID{15: 1}
+
 // Started returns the signed value a form page carries in a hidden field:
 // the time it was served, so that a submission faster than a person can
 // type is recognised.
@@ -81,12 +86,46 @@ func (s Signer) Started(now time.Time) string {
 	return s.Sign(tokenStarted, uuid.Nil.String(), now)
 }
 
+// ConfirmStarted is Started for the page that asks a person to confirm a
+// submission which arrived without a fresh start time: a confirmation
+// sent back too fast is asked again rather than taken for a robot.
+func (s Signer) ConfirmStarted(now time.Time) string {
+	return s.Sign(tokenStarted, confirmStamp.String(), now)
+}
+
 // StartedAt reads the time a form page was served; ok is false for a
 // missing or forged value.
 func (s Signer) StartedAt(v string) (time.Time, bool) {
+	at, _, ok := s.readStarted(v)
+	return at, ok
+}
+
+// readStarted reads a start time and whether a confirmation page gave it.
+func (s Signer) readStarted(v string) (at time.Time, confirm, ok bool) {
+	if len(v) > 100 {
+		return time.Time{}, false, false
+	}
 	b, err := base64.RawURLEncoding.DecodeString(v)
 	if err != nil || len(b) != tokenLen || TokenKind(b[0]) != tokenStarted || !hmac.Equal(b[tokenLen-16:], s.mac(b[:tokenLen-16])) {
-		return time.Time{}, false
+		return time.Time{}, false, false
 	}
-	return time.Unix(int64(binary.BigEndian.Uint64(b[17:25])), 0), true
+	id := uuid.UUID(b[1:17])
+	if id != uuid.Nil && id != confirmStamp {
+		return time.Time{}, false, false
+	}
+	return time.Unix(int64(binary.BigEndian.Uint64(b[17:25])), 0), id == confirmStamp, true
+}
+
+// Tag signs a short text for one use (purpose), so that a value a page
+// carries back in a hidden field can be trusted: the address of the page
+// a submission came from, kept through a confirmation page.
+func (s Signer) Tag(purpose, text string) string {
+	// The first byte is no token kind: a tag can never pass for a token.
+	return base64.RawURLEncoding.EncodeToString(s.mac([]byte("p" + purpose + "\x00" + text)))
+}
+
+// CheckTag reports whether tag is Tag(purpose, text).
+func (s Signer) CheckTag(purpose, text, tag string) bool {
+	want := s.Tag(purpose, text)
+	return len(tag) == len(want) && hmac.Equal([]byte(tag), []byte(want))
 }

@@ -20,7 +20,16 @@ type formView struct {
 	Errors  map[string]string
 	Ticked  map[string]bool
 	Summary string
+	// Confirm asks the person to send the form again (a submission that
+	// came without a fresh start time); Page and PageTag carry the address
+	// of the page it came from, signed, to the submission that follows.
+	Confirm string
+	Page    string
+	PageTag string
 }
+
+// pageTagPurpose binds the signature of a carried page address to that use.
+const pageTagPurpose = "page"
 
 func (s *Server) showForm(w http.ResponseWriter, r *http.Request) {
 	f, v, st, err := s.Forms.Published(r.Context(), r.PathValue("slug"))
@@ -34,7 +43,9 @@ func (s *Server) showForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderForm(w http.ResponseWriter, status int, f *forms.Form, v *forms.Version, st forms.Settings, fv formView) {
 	d := &v.Definition
 	fv.Def, fv.Action = d, "/f/"+f.Slug
-	fv.Started = s.Forms.Signer.Started(s.Forms.Now())
+	if fv.Started == "" {
+		fv.Started = s.Forms.Signer.Started(s.Forms.Now())
+	}
 	lang := i18n.Parse(d.Lang)
 	pg := page{Lang: lang, Title: d.Title, Workspace: f.WorkspaceName, Slug: f.Slug, LogoURL: st.LogoURL, Data: fv}
 	if u, err := url.Parse(d.RedirectURL); err == nil && u.Host != "" {
@@ -66,23 +77,70 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, lang, formParseError(err))
 		return
 	}
-	out, err := s.Forms.Submit(r.Context(), forms.Input{Slug: slug, Values: r.PostForm, PageURL: pageURL(r, "/f/"+slug),
+	page := s.submittedFrom(r, "/f/"+slug)
+	out, err := s.Forms.Submit(r.Context(), forms.Input{Slug: slug, Values: r.PostForm, PageURL: page,
 		IP: s.clientIP(r), UserAgent: r.UserAgent()})
 	if out != nil {
 		lang = i18n.Parse(out.Version.Definition.Lang)
 	}
 	if e, ok := errs.As(err); ok && e.Code == errs.Invalid && len(e.Fields) > 0 && out != nil {
-		s.invalid(w, r, out.Form, out.Version, out.Settings, e)
+		s.invalid(w, r, out.Form, out.Version, out.Settings, e, page)
 		return
 	}
 	if err != nil {
 		s.fail(w, r, lang, err)
 		return
 	}
+	if out.Confirm {
+		s.confirm(w, r, out, page)
+		return
+	}
 	s.thanks(w, r, out.Form, out.Version, out.Pending)
 }
 
-func (s *Server) invalid(w http.ResponseWriter, r *http.Request, f *forms.Form, v *forms.Version, st forms.Settings, e *errs.Error) {
+// confirm answers a submission that came without a fresh start time (the
+// plain HTML embed code carries none): nothing was stored; the hosted
+// form comes back filled in with what was sent, a fresh start time and a
+// short request to send it again. A person passes with one more click; a
+// robot that posts blindly does not. The embed script gets the new start
+// time in JSON and asks the same.
+func (s *Server) confirm(w http.ResponseWriter, r *http.Request, out *forms.Outcome, page string) {
+	lang := i18n.Parse(out.Version.Definition.Lang)
+	msg := i18n.T(lang, "Please confirm your submission: check your answers and send the form again.")
+	started := s.Forms.Signer.ConfirmStarted(s.Forms.Now())
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "confirm": true, "message": msg, "started": started})
+		return
+	}
+	fv := s.typedBack(r, out.Version, page)
+	fv.Confirm, fv.Started = msg, started
+	s.renderForm(w, http.StatusOK, out.Form, out.Version, out.Settings, fv)
+}
+
+// typedBack is the form view holding what was sent, to show it again, and
+// the signed address of the page it came from.
+func (s *Server) typedBack(r *http.Request, v *forms.Version, page string) formView {
+	fv := formView{Values: map[string]string{}, Errors: map[string]string{}, Ticked: map[string]bool{},
+		Page: page, PageTag: s.Forms.Signer.Tag(pageTagPurpose, page)}
+	for _, fd := range v.Definition.Fields {
+		fv.Values[fd.Key] = strings.ToValidUTF8(r.PostForm.Get(fd.Key), "")
+	}
+	for _, c := range v.Definition.Checkboxes {
+		fv.Ticked[c.Purpose] = r.PostForm.Get(forms.ConsentPrefix+c.Purpose) != ""
+	}
+	return fv
+}
+
+// submittedFrom is the page a submission came from: the address a page shown
+// again carried (signed, so it cannot be made up), else the Referer.
+func (s *Server) submittedFrom(r *http.Request, fallback string) string {
+	if p := r.PostForm.Get(pageField); p != "" && s.Forms.Signer.CheckTag(pageTagPurpose, p, r.PostForm.Get(pageTagField)) {
+		return p
+	}
+	return pageURL(r, fallback)
+}
+
+func (s *Server) invalid(w http.ResponseWriter, r *http.Request, f *forms.Form, v *forms.Version, st forms.Settings, e *errs.Error, page string) {
 	lang := i18n.Parse(v.Definition.Lang)
 	msgs := map[string]string{}
 	for field, m := range e.Fields {
@@ -92,14 +150,8 @@ func (s *Server) invalid(w http.ResponseWriter, r *http.Request, f *forms.Form, 
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"ok": false, "message": i18n.T(lang, "Please correct the fields marked below."), "errors": msgs})
 		return
 	}
-	fv := formView{Values: map[string]string{}, Errors: msgs, Ticked: map[string]bool{},
-		Summary: i18n.T(lang, "Please correct the fields marked below.")}
-	for _, fd := range v.Definition.Fields {
-		fv.Values[fd.Key] = strings.ToValidUTF8(r.PostForm.Get(fd.Key), "")
-	}
-	for _, c := range v.Definition.Checkboxes {
-		fv.Ticked[c.Purpose] = r.PostForm.Get(forms.ConsentPrefix+c.Purpose) != ""
-	}
+	fv := s.typedBack(r, v, page)
+	fv.Errors, fv.Summary = msgs, i18n.T(lang, "Please correct the fields marked below.")
 	s.renderForm(w, http.StatusUnprocessableEntity, f, v, st, fv)
 }
 
@@ -158,8 +210,11 @@ func (s *Server) brandCSS(w http.ResponseWriter, r *http.Request) {
 
 // EmbedCode returns the HTML staff copy into their site: a plain form that
 // works without JavaScript, and the optional script for in-page
-// submission.
-func EmbedCode(baseURL, started string, f *forms.Form, v *forms.Version) (html, script string) {
+// submission. The start time is left empty: a value written into the code
+// would be frozen at the moment it was copied. The script fills it from
+// /f/{slug}/started; without the script, the first submission is shown
+// back on the hosted page, which carries a fresh one, to be confirmed.
+func EmbedCode(baseURL string, f *forms.Form, v *forms.Version) (html, script string) {
 	d := &v.Definition
 	action := baseURL + "/f/" + url.PathEscape(f.Slug)
 	var b strings.Builder
@@ -191,7 +246,7 @@ func EmbedCode(baseURL, started string, f *forms.Form, v *forms.Version) (html, 
 		b.WriteString("</p>\n")
 	}
 	fmt.Fprintf(&b, "  <p><small>%s</small></p>\n", escape(d.Notice()))
-	fmt.Fprintf(&b, "  <input type=\"hidden\" name=\"%s\" value=\"%s\">\n", forms.StartedField, escape(started))
+	fmt.Fprintf(&b, "  <input type=\"hidden\" name=\"%s\" value=\"\">\n", forms.StartedField)
 	fmt.Fprintf(&b, "  <p style=\"position:absolute;left:-9999px\" aria-hidden=\"true\"><input type=\"text\" name=\"%s\" tabindex=\"-1\" autocomplete=\"off\"></p>\n", forms.HoneypotField)
 	submit := d.SubmitLabel
 	if submit == "" {

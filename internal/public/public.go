@@ -31,6 +31,13 @@ var staticFiles embed.FS
 // MaxBody is the largest submission accepted; a form is a few kilobytes.
 const MaxBody = 64 << 10
 
+// Hidden inputs of a form shown again: the page the submission came from
+// and its signature.
+const (
+	pageField    = "_page"
+	pageTagField = "_page_tag"
+)
+
 // Server serves the public pages.
 type Server struct {
 	Forms   *forms.Service

@@ -24,9 +24,9 @@ const (
 )
 
 // CollectedField is a field something other than the CRM's custom fields
-// collects (a form, later), for the drift check.
+// collects (a published web form), for the drift check.
 type CollectedField struct {
-	Origin   string       // what collects it, e.g. "form Newsletter v3"
+	Origin   string       // what collects it, e.g. the form "Newsletter (v3)"
 	Key      string       // the field
 	Category DataCategory // "" when unclassified
 }
@@ -40,12 +40,14 @@ type FieldSource interface {
 
 // Gap is one difference found by the drift check. Subject is what it is
 // about (a field key, a purpose key, an entry id, a processor name) and
-// Detail the category for field gaps.
+// Detail the category for field gaps. Origin, for a field a FieldSource
+// reported, is what collects it (a form); "" for custom fields.
 type Gap struct {
 	Kind    GapKind `json:"kind"`
 	Subject string  `json:"subject"`
 	Detail  string  `json:"detail,omitempty"`
 	EntryID string  `json:"entry_id,omitempty"`
+	Origin  string  `json:"origin,omitempty"`
 }
 
 // Drift compares the CRM with the register: custom fields of a category
@@ -92,7 +94,7 @@ func (s *Service) Drift(ctx context.Context, workspaceID int64) ([]Gap, error) {
 		}
 		for _, f := range collected {
 			if f.Category == "" || !categories[f.Category] {
-				gaps = append(gaps, Gap{Kind: GapFieldCategory, Subject: f.Origin + ": " + f.Key, Detail: string(f.Category)})
+				gaps = append(gaps, Gap{Kind: GapFieldCategory, Subject: f.Key, Detail: string(f.Category), Origin: f.Origin})
 			}
 		}
 	}

@@ -229,7 +229,11 @@ func TestDrift(t *testing.T) {
 			}
 			out := map[register.GapKind][]string{}
 			for _, g := range gaps {
-				out[g.Kind] = append(out[g.Kind], g.Subject)
+				subject := g.Subject
+				if g.Origin != "" {
+					subject = g.Origin + ": " + subject
+				}
+				out[g.Kind] = append(out[g.Kind], subject)
 			}
 			return out
 		}

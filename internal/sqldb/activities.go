@@ -12,20 +12,21 @@ import (
 
 const activityColumns = `a.id, a.public_id, a.workspace_id, a.person_id, p.public_id, p.first_name, p.last_name,
 	a.organisation_id, o.public_id, a.kind, a.occurred_at, a.author_user_id, u.name, a.subject, a.body,
-	a.outcome, a.counts_as_interaction, a.created_at`
+	a.outcome, a.counts_as_interaction, a.created_at, fm.public_id, fm.name`
 
 const activityFrom = ` FROM activities a
 	LEFT JOIN people p ON p.id = a.person_id
 	LEFT JOIN organisations o ON o.id = a.organisation_id
-	LEFT JOIN users u ON u.id = a.author_user_id`
+	LEFT JOIN users u ON u.id = a.author_user_id
+	LEFT JOIN forms fm ON fm.id = a.form_id`
 
 func scanActivity(row interface{ Scan(...any) error }) (*crm.Activity, error) {
 	var a crm.Activity
 	var personID, orgID, authorID, occurred, created sql.NullInt64
-	var personPublic, first, last, orgPublic, author sql.NullString
+	var personPublic, first, last, orgPublic, author, formPublic, formName sql.NullString
 	err := row.Scan(&a.ID, &a.PublicID, &a.WorkspaceID, &personID, &personPublic, &first, &last,
 		&orgID, &orgPublic, &a.Kind, &occurred, &authorID, &author, &a.Subject, &a.Body,
-		&a.Outcome, &a.CountsAsInteraction, &created)
+		&a.Outcome, &a.CountsAsInteraction, &created, &formPublic, &formName)
 	if err != nil {
 		return nil, err
 	}
@@ -33,6 +34,7 @@ func scanActivity(row interface{ Scan(...any) error }) (*crm.Activity, error) {
 	a.PersonName = first.String + " " + last.String
 	a.OrganisationID, a.OrganisationPublicID = orgID.Int64, orgPublic.String
 	a.AuthorUserID, a.AuthorName = authorID.Int64, author.String
+	a.FormPublicID, a.FormName = formPublic.String, formName.String
 	a.OccurredAt, a.CreatedAt = fromMicros(occurred), fromMicros(created)
 	return &a, nil
 }

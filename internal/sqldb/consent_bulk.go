@@ -204,4 +204,3 @@ func loadProjections(ctx context.Context, tx *Tx, ids []int64) (map[int64]*conse
 	}
 	return out, nil
 }
-

@@ -211,7 +211,7 @@ func (s FormStore) SaveSettings(ctx context.Context, workspaceID int64, st forms
 // PersonSubmissions lists a person's submissions, newest first, with
 // their values.
 func (s FormStore) PersonSubmissions(ctx context.Context, workspaceID int64, personPublicID string) ([]forms.Submission, error) {
-	rows, err := s.DB.Query(ctx, `SELECT s.id, s.public_id, f.public_id, f.name, v.number, s.at, s.page_url, s.status,
+	rows, err := s.DB.Query(ctx, `SELECT s.id, s.public_id, p.public_id, f.public_id, f.name, v.number, s.at, s.page_url, s.status,
 		x.field, x.label, x.value
 		FROM form_submissions s JOIN people p ON p.id = s.person_id JOIN forms f ON f.id = s.form_id
 		JOIN form_versions v ON v.id = s.version_id LEFT JOIN form_submission_values x ON x.submission_id = s.id
@@ -226,7 +226,7 @@ func (s FormStore) PersonSubmissions(ctx context.Context, workspaceID int64, per
 		var id, at int64
 		var sub forms.Submission
 		var field, label, value sql.NullString
-		if err := rows.Scan(&id, &sub.PublicID, &sub.FormPublicID, &sub.FormName, &sub.VersionNumber, &at, &sub.PageURL,
+		if err := rows.Scan(&id, &sub.PublicID, &sub.PersonPublicID, &sub.FormPublicID, &sub.FormName, &sub.VersionNumber, &at, &sub.PageURL,
 			&sub.Status, &field, &label, &value); err != nil {
 			return nil, err
 		}

@@ -182,8 +182,8 @@ func insertFormActivity(ctx context.Context, tx *Tx, p *forms.Plan, person *crm.
 		OccurredAt: p.At, Subject: clipText(p.Form.Name, crm.MaxNameLength), Body: fmt.Sprintf("v%d", p.Version.Number),
 		CountsAsInteraction: true, CreatedAt: p.At}
 	_, err := tx.Exec(ctx, `INSERT INTO activities (public_id, workspace_id, person_id, kind, occurred_at, subject, body,
-		outcome, counts_as_interaction, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, '', TRUE, $5)`,
-		a.PublicID, a.WorkspaceID, a.PersonID, string(a.Kind), a.OccurredAt.UnixMicro(), a.Subject, a.Body)
+		outcome, counts_as_interaction, created_at, form_id) VALUES ($1, $2, $3, $4, $5, $6, $7, '', TRUE, $5, $8)`,
+		a.PublicID, a.WorkspaceID, a.PersonID, string(a.Kind), a.OccurredAt.UnixMicro(), a.Subject, a.Body, p.Form.ID)
 	if err != nil {
 		return fmt.Errorf("insert activity: %w", err)
 	}

@@ -149,7 +149,7 @@ func (s *Server) formEditView(r *http.Request, si *sessionInfo, f *forms.Form, n
 	}
 	if f.CurrentVersionID != 0 {
 		if _, ver, _, err := s.Forms.Published(ctx, f.Slug); err == nil {
-			data.EmbedHTML, data.EmbedJS = public.EmbedCode(s.PublicURL, s.Forms.Signer.Started(s.Forms.Now()), f, ver)
+			data.EmbedHTML, data.EmbedJS = public.EmbedCode(s.PublicURL, f, ver)
 		}
 	}
 	v := s.newView(r, si, f.Name, "forms")

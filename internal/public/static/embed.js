@@ -20,7 +20,20 @@
         .then(function (r) { return r.json(); })
         .then(function (d) {
           if (button) { button.disabled = false; }
-          form.querySelectorAll(".registre-error").forEach(function (e) { e.remove(); });
+          form.querySelectorAll(".registre-error, .registre-confirm").forEach(function (e) { e.remove(); });
+          if (d.confirm) {
+            // The start time was missing or stale: nothing was stored; the
+            // person sends the form once more with the fresh one.
+            var f = form.querySelector('input[name="_started"]');
+            if (f) { f.value = d.started; }
+            var c = document.createElement("p");
+            c.className = "registre-confirm";
+            c.setAttribute("role", "status");
+            c.textContent = d.message;
+            var at = button ? (button.closest("p") || button) : form.lastElementChild;
+            at.insertAdjacentElement("beforebegin", c);
+            return;
+          }
           if (d.ok) {
             if (d.redirect) { window.location.href = d.redirect; return; }
             var p = document.createElement("p");
