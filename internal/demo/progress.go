@@ -59,16 +59,18 @@ func (p *progress) line(elapsed time.Duration) string {
 		frac = float64(p.done) / float64(p.total)
 	}
 	filled := int(frac * barWidth)
-	rate := 0.0
-	if s := elapsed.Seconds(); s > 0 {
+	// Before a redraw interval has passed the rate is noise (the first
+	// batch over a few microseconds read as a billion rows a second).
+	rate, speed, eta := 0.0, "…", "?"
+	if s := elapsed.Seconds(); elapsed >= redrawEvery {
 		rate = float64(p.done) / s
+		speed = thousands(int64(rate))
 	}
-	eta := "?"
 	if rate > 0 {
 		eta = time.Duration(float64(p.total-p.done) / rate * float64(time.Second)).Round(time.Second).String()
 	}
 	return fmt.Sprintf("[%s%s] %3d%% %d/%d  %s rows/s  ETA %s", strings.Repeat("#", filled),
-		strings.Repeat(".", barWidth-filled), int(frac*100), p.done, p.total, thousands(int64(rate)), eta)
+		strings.Repeat(".", barWidth-filled), int(frac*100), p.done, p.total, speed, eta)
 }
 
 // thousands writes n with commas between groups of three digits.

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/registre/registre/internal/sqldb"
 	"github.com/registre/registre/internal/sqldb/sqldbtest"
@@ -38,6 +39,10 @@ func TestProgressLine(t *testing.T) {
 	want := "[############..................]  42% 420000/1000000  38,500 rows/s  ETA 15s"
 	if got != want {
 		t.Errorf("line = %q\nwant   %q", got, want)
+	}
+	p = &progress{total: 20_000, done: 10_000}
+	if got, want := p.line(17*time.Microsecond), "[###############...............]  50% 10000/20000  … rows/s  ETA ?"; got != want {
+		t.Errorf("line after 17µs = %q, want %q", got, want)
 	}
 	if thousands(1234567) != "1,234,567" || thousands(999) != "999" {
 		t.Error("thousands")
