@@ -124,7 +124,7 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"Import": importJSON{}, "ImportOptions": importOptionsJSON{}, "ImportReview": reviewJSON{}, "ImportReviewPage": reviewPageJSON{},
 		"ImportReviewInput": resolveBody{}, "ImportReviewResolved": resolvedJSON{}, "ImportReviewFile": reviewFileJSON{},
 		"ImportReviewDifference": differenceJSON{},
-		"FormSummary": formSummaryJSON{}, "FormList": formList{}, "Form": formJSON{}, "FormDefinition": definitionJSON{},
+		"FormSummary":            formSummaryJSON{}, "FormList": formList{}, "Form": formJSON{}, "FormDefinition": definitionJSON{},
 		"FormField": formFieldJSON{}, "FormCheckbox": checkboxJSON{}, "FormVersionSummary": formVersionSummaryJSON{},
 		"FormVersion": formVersionJSON{}, "FormCreateInput": createFormBody{}, "FormInput": formBody{},
 		"FormDefinitionInput": definitionBody{}, "FormFieldInput": formFieldBody{}, "FormCheckboxInput": checkboxBody{},

@@ -86,7 +86,7 @@ func openPostgres(ctx context.Context, dsn string, opt Options) (*DB, error) {
 // sqliteParams are set on every connection through the DSN, so that each
 // pooled connection gets them (a PRAGMA run on the pool reaches only one).
 // busy_timeout comes first: the others may need to wait for a lock.
-const sqliteParams = "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate&_cache_size=-32000&_stmt_cache_size=256"
+const sqliteParams = "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate&_cache_size=-32000&_stmt_cache_size=64"
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	path = strings.TrimPrefix(path, "sqlite://")

@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
@@ -136,12 +135,15 @@ func (b *submitBatcher) apply(ctx context.Context, group []*submitReq, keys map[
 	return b.db.InTx(ctx, func(tx *Tx) error {
 		events := map[int64][]*consent.Event{}
 		var order []int64
-		for i, r := range group {
+		for _, r := range group {
 			key, ok := keys[r.plan.WorkspaceID]
 			if !ok {
 				continue // its key could not be read: r.err says why
 			}
-			sp := fmt.Sprintf("plan%d", i)
+			// One name for every plan's savepoint: each is released
+			// before the next, and a fixed text stays in the statement
+			// cache.
+			const sp = "submission_plan"
 			if _, err := tx.Exec(ctx, "SAVEPOINT "+sp); err != nil {
 				return err
 			}

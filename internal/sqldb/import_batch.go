@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/registre/registre/internal/audit"
@@ -55,7 +56,12 @@ func (s ImportStore) WriteBatch(ctx context.Context, imp *importer.Import, b *im
 	imp.Counts.Add(delta)
 	imp.Line = b.LastLine
 	if s.DB.Engine == Postgres && crossesAnalyzeMark(before, imp.Counts.Created+imp.Counts.Updated) {
-		return analyzeImportTables(ctx, s.DB)
+		// Best effort: the batch is committed, and a refresh that fails
+		// (a lock timeout, a role that does not own the tables) only
+		// leaves the planner with older statistics.
+		if err := analyzeImportTables(ctx, s.DB); err != nil {
+			slog.WarnContext(ctx, "import: statistics not refreshed", "import", imp.PublicID, "err", err)
+		}
 	}
 	return nil
 }

@@ -72,30 +72,61 @@ func (m *multiRow) exec(ctx context.Context, tx *Tx, scan func(row interface{ Sc
 	for first := 0; first < m.rows(); first += per {
 		n := min(per, m.rows()-first)
 		q, args := tx.dialect.rebind(m.sql(n)), m.values[first*m.width:(first+n)*m.width]
-		var rows *sql.Rows
 		var err error
 		if st, ok := tx.db.stmts.Load(q); ok {
-			s := tx.tx.StmtContext(ctx, st.(*sql.Stmt))
-			if scan == nil {
-				_, err = s.ExecContext(ctx, args...)
-			} else {
-				rows, err = s.QueryContext(ctx, args...)
-			}
-		} else if scan == nil {
-			_, err = tx.tx.ExecContext(ctx, q, args...)
+			err = runStmt(ctx, tx.tx.StmtContext(ctx, st.(*sql.Stmt)), args, scan)
 		} else {
-			rows, err = tx.tx.QueryContext(ctx, q, args...)
+			err = tx.eachOnce(ctx, q, args, scan)
 		}
 		if err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
-		if rows != nil {
-			if err := scanImportRows(rows, scan); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
+}
+
+// runStmt runs a prepared statement, handing each row it returns to scan
+// (nil: no rows expected).
+func runStmt(ctx context.Context, st *sql.Stmt, args []any, scan func(row interface{ Scan(...any) error }) error) error {
+	if scan == nil {
+		_, err := st.ExecContext(ctx, args...)
+		return err
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	return scanImportRows(rows, scan)
+}
+
+// cachedArgsMax is the most bound values a statement may have and still
+// be kept by the SQLite driver's statement cache. Multi-row statements and
+// long IN lists are prepared for one use: each distinct text would
+// otherwise stay compiled (megabytes for a thousand-row INSERT) for the
+// life of the connection.
+const cachedArgsMax = 64
+
+// eachOnce runs q (already rebound) in the transaction and hands each row
+// it returns to scan (nil: no rows expected). On SQLite a statement with
+// many values bypasses the driver's cache.
+func (tx *Tx) eachOnce(ctx context.Context, q string, args []any, scan func(row interface{ Scan(...any) error }) error) error {
+	if tx.db.Engine != SQLite || len(args) <= cachedArgsMax {
+		if scan == nil {
+			_, err := tx.tx.ExecContext(ctx, q, args...)
+			return err
+		}
+		rows, err := tx.tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		return scanImportRows(rows, scan)
+	}
+	st, err := tx.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return runStmt(ctx, st, args, scan)
 }
 
 func scanImportRows(rows *sql.Rows, scan func(row interface{ Scan(...any) error }) error) error {
@@ -109,17 +140,7 @@ func scanImportRows(rows *sql.Rows, scan func(row interface{ Scan(...any) error 
 }
 
 func queryEach(ctx context.Context, tx *Tx, q string, args []any, scan func(row interface{ Scan(...any) error }) error) error {
-	rows, err := tx.Query(ctx, q, args...)
-	if err != nil {
-		return fmt.Errorf("insert: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return tx.eachOnce(ctx, tx.dialect.rebind(q), args, scan)
 }
 
 // inList runs query once per slice of at most 900 keys, with "(…)" in

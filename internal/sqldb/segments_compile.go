@@ -115,9 +115,27 @@ func (c *segCompiler) typed(f segment.Field, col string, n segment.Node) string 
 		}
 		return col + ` = TRUE`
 	case segment.TypeDate:
+		if col == "p.last_interaction_at" {
+			return c.lastInteraction(n)
+		}
 		return c.date(col, n, nil)
 	}
 	return "FALSE"
+}
+
+// lastInteraction compiles a date criterion on people's last interaction
+// through the expression that people_last_interaction_sort indexes (-1 for
+// never), so that it reads a range of that index instead of the whole
+// workspace; people who never interacted match only "is empty".
+func (c *segCompiler) lastInteraction(n segment.Node) string {
+	const col = `COALESCE(p.last_interaction_at, -1)`
+	switch n.Op {
+	case "is_empty":
+		return col + ` = -1`
+	case "is_not_empty":
+		return col + ` >= 0`
+	}
+	return `(` + col + ` >= 0 AND ` + c.date(col, n, nil) + `)`
 }
 
 // likePattern escapes the wildcards of a value for LIKE … ESCAPE '\'.

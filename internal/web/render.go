@@ -101,9 +101,11 @@ func templateFuncs(lang i18n.Lang, a *assets) template.FuncMap {
 		"join":        strings.Join,
 		"dict":        dict,
 		"list":        func(xs ...string) []string { return xs },
+		// The end of an id, not its start: a version 7 UUID begins with
+		// its creation time, shared by everything created in a minute.
 		"shortID": func(id string) string {
 			if len(id) > 8 {
-				return id[:8]
+				return id[len(id)-8:]
 			}
 			return id
 		},
