@@ -40,8 +40,6 @@ type DB struct {
 	// the large multi-row INSERTs of imports cost more to parse than
 	// to run.
 	stmts sync.Map
-	// checkpoints is SQLite's WAL checkpointer (nil on PostgreSQL).
-	checkpoints *checkpointer
 }
 
 // Options tunes Open.
@@ -116,13 +114,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	ck, err := startCheckpointer(ctx, dsn, write)
-	if err != nil {
-		write.Close()
-		read.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
-	return &DB{Engine: SQLite, read: read, write: write, dialect: sqliteDialect{}, checkpoints: ck}, nil
+	return &DB{Engine: SQLite, read: read, write: write, dialect: sqliteDialect{}}, nil
 }
 
 // Close closes both pools.
@@ -131,11 +123,7 @@ func (db *DB) Close() error {
 		st.(*sql.Stmt).Close()
 		return true
 	})
-	var err error
-	if db.checkpoints != nil {
-		err = db.checkpoints.close()
-	}
-	err = errors.Join(err, db.write.Close())
+	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
