@@ -115,10 +115,7 @@ func appendEvents(ctx context.Context, tx *Tx, key []byte, workspaceID int64, ev
 			}
 		}
 	}
-	if _, err := tx.Exec(ctx, `UPDATE consent_chain_heads SET seq = $2, hash = $3 WHERE workspace_id = $1`, workspaceID, seq, hash); err != nil {
-		return fmt.Errorf("move chain head: %w", err)
-	}
-	return nil
+	return moveHead(ctx, tx, workspaceID, seq, hash)
 }
 
 func lockHead(ctx context.Context, tx *Tx, workspaceID int64) (int64, string, error) {

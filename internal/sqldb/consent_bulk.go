@@ -62,14 +62,28 @@ func appendEventsBulk(ctx context.Context, tx *Tx, workspaceID int64, events []*
 	if err != nil {
 		return err
 	}
+	for _, ev := range events {
+		if err := projections[ev.PersonID].Apply(ev); err != nil {
+			return err
+		}
+	}
+	if seq, hash, err = insertChained(ctx, tx, workspaceID, seq, hash, events); err != nil {
+		return err
+	}
+	if err := projectBulk(ctx, tx, events, projections, bits); err != nil {
+		return err
+	}
+	return moveHead(ctx, tx, workspaceID, seq, hash)
+}
+
+// insertChained seals events one after the other from the chain head
+// (seq, hash), writes them as multi-row INSERTs, sets their ids, and
+// returns the new head for moveHead.
+func insertChained(ctx context.Context, tx *Tx, workspaceID, seq int64, hash string, events []*consent.Event) (int64, string, error) {
 	ins := newEventRows()
 	ins.grow(len(events))
 	bySeq := make(map[int64]*consent.Event, len(events))
 	for _, ev := range events {
-		p := projections[ev.PersonID]
-		if err := p.Apply(ev); err != nil {
-			return err
-		}
 		seq++
 		ev.WorkspaceID, ev.Seq = workspaceID, seq
 		ev.Seal(hash)
@@ -80,7 +94,7 @@ func appendEventsBulk(ctx context.Context, tx *Tx, workspaceID int64, events []*
 			ev.SourceVersion, ev.Wording, ev.WordingSHA256, ev.PageURL, ev.IP, ev.UserAgent, ev.Note, ev.PIIDigest,
 			ev.PrevHash, ev.Hash)
 	}
-	err = ins.exec(ctx, tx, func(row interface{ Scan(...any) error }) error {
+	err := ins.exec(ctx, tx, func(row interface{ Scan(...any) error }) error {
 		var s, id int64
 		if err := row.Scan(&s, &id); err != nil {
 			return err
@@ -89,11 +103,13 @@ func appendEventsBulk(ctx context.Context, tx *Tx, workspaceID int64, events []*
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("append consent events: %w", err)
+		return 0, "", fmt.Errorf("append consent events: %w", err)
 	}
-	if err := projectBulk(ctx, tx, events, projections, bits); err != nil {
-		return err
-	}
+	return seq, hash, nil
+}
+
+// moveHead records the chain's new head, locked by lockHead.
+func moveHead(ctx context.Context, tx *Tx, workspaceID, seq int64, hash string) error {
 	if _, err := tx.Exec(ctx, `UPDATE consent_chain_heads SET seq = $2, hash = $3 WHERE workspace_id = $1`, workspaceID, seq, hash); err != nil {
 		return fmt.Errorf("move chain head: %w", err)
 	}

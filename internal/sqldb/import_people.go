@@ -175,28 +175,8 @@ func (w *batchWriter) appendNew(ctx context.Context, events []*consent.Event) er
 	if err != nil {
 		return err
 	}
-	ins := newEventRows()
-	bySeq := make(map[int64]*consent.Event, len(events))
-	for _, e := range events {
-		seq++
-		e.WorkspaceID, e.Seq = w.ws(), seq
-		e.Seal(hash)
-		hash = e.Hash
-		bySeq[seq] = e
-		ins.add(e.WorkspaceID, e.Seq, e.At.UnixMicro(), e.PersonID, e.PersonPublicID, e.Purpose, string(e.Flag),
-			string(e.Action), e.ActorKind, e.ActorID, string(e.LegalBasis), string(e.SourceKind), e.SourceID,
-			e.SourceVersion, e.Wording, e.WordingSHA256, e.PageURL, e.IP, e.UserAgent, e.Note, e.PIIDigest, e.PrevHash, e.Hash)
-	}
-	err = ins.exec(ctx, w.tx, func(row interface{ Scan(...any) error }) error {
-		var s, id int64
-		if err := row.Scan(&s, &id); err != nil {
-			return err
-		}
-		bySeq[s].ID = id
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("append consent events: %w", err)
+	if seq, hash, err = insertChained(ctx, w.tx, w.ws(), seq, hash, events); err != nil {
+		return err
 	}
 	states, flags := newStateRows(), newFlagRows()
 	for _, e := range events {
@@ -212,8 +192,8 @@ func (w *batchWriter) appendNew(ctx context.Context, events []*consent.Event) er
 	if err := flags.exec(ctx, w.tx, nil); err != nil {
 		return fmt.Errorf("project flags: %w", err)
 	}
-	if _, err := w.tx.Exec(ctx, `UPDATE consent_chain_heads SET seq = $2, hash = $3 WHERE workspace_id = $1`, w.ws(), seq, hash); err != nil {
-		return fmt.Errorf("move chain head: %w", err)
+	if err := moveHead(ctx, w.tx, w.ws(), seq, hash); err != nil {
+		return err
 	}
 	w.delta.Events += int64(len(events))
 	return nil
