@@ -12,7 +12,7 @@ import (
 // bulkAppendMin is the smallest list of events appendEvents writes with
 // set-based statements; below it, one statement per event costs less than
 // building the multi-row ones.
-var bulkAppendMin = 16
+const bulkAppendMin = 16
 
 // bulkAppendable tells whether events can take the set-based path: one
 // event per person (each projection is read once, before any event), and
