@@ -33,11 +33,17 @@ func (m *multiRow) add(row ...any) { m.values = append(m.values, row...) }
 func (m *multiRow) grow(n int) { m.values = make([]any, 0, n*m.width) }
 func (m *multiRow) rows() int  { return len(m.values) / m.width }
 
-// statementText caches the text of a statement of n rows.
+// statementText caches the text of each table's full-size statement, the
+// one every large batch repeats. The shorter last statement of a batch is
+// built each time: one text per row count would grow the cache without
+// bound (up to a thousand texts of tens of kilobytes per table).
 var statementText sync.Map
 
 func (m *multiRow) sql(n int) string {
-	key := m.head + m.tail + "#" + strconv.Itoa(n)
+	if n != m.perStatement() {
+		return MultiRowSQL(m.head, m.tail, n, m.width)
+	}
+	key := m.head + m.tail
 	if q, ok := statementText.Load(key); ok {
 		return q.(string)
 	}
