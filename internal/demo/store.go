@@ -170,33 +170,3 @@ func updateOrgBatch(ctx context.Context, tx *sqldb.Tx, ws int64, ids []int64) er
 	return nil
 }
 
-// widenCache lets SQLite keep in memory the indexes a large load fills:
-// they outgrow the default page cache, and inserts in random key order then
-// reread pages from the file. It gives about 1 KiB per person, up to 1 GiB,
-// and returns a function that restores the previous size.
-func widenCache(ctx context.Context, db *sqldb.DB, people int) (func(), error) {
-	noop := func() {}
-	if db.Engine != sqldb.SQLite {
-		return noop, nil
-	}
-	want := int64(min(1<<20, people)) // KiB
-	var old int64
-	// The pragma is per connection: read and set it on the writing one.
-	err := db.InTx(ctx, func(tx *sqldb.Tx) error { return tx.QueryRow(ctx, "PRAGMA cache_size").Scan(&old) })
-	if err != nil {
-		return noop, fmt.Errorf("demo: read cache size: %w", err)
-	}
-	size := -old // KiB when negative, pages of (usually) 4 KiB when positive
-	if old > 0 {
-		size = old * 4
-	}
-	if size >= want {
-		return noop, nil
-	}
-	if _, err := db.Exec(ctx, "PRAGMA cache_size = -"+strconv.FormatInt(want, 10)); err != nil {
-		return noop, fmt.Errorf("demo: set cache size: %w", err)
-	}
-	return func() {
-		_, _ = db.Exec(context.WithoutCancel(ctx), "PRAGMA cache_size = "+strconv.FormatInt(old, 10))
-	}, nil
-}

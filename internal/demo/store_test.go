@@ -20,7 +20,7 @@ func TestWidenCacheRestores(t *testing.T) {
 		return n
 	}
 	before := cacheSize()
-	restore, err := widenCache(ctx, db, 500_000)
+	restore, err := db.WidenCache(ctx, 500_000)
 	if err != nil {
 		t.Fatal(err)
 	}

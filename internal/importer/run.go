@@ -27,6 +27,12 @@ type Batch struct {
 	LastLine int64
 }
 
+// Loader is what a Store may also offer for large files: room for the
+// indexes a load of rows fills, given back by the returned function.
+type Loader interface {
+	PrepareLoad(ctx context.Context, rows int64) (done func(), err error)
+}
+
 // Store keeps imports and writes their rows.
 type Store interface {
 	// CreateImport records a new import with its audit entry.

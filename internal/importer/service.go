@@ -88,6 +88,13 @@ func (s *Service) Execute(ctx context.Context, imp *Import, open func() (Source,
 		return s.fail(ctx, imp, err)
 	}
 	defer src.Close()
+	if l, ok := s.Store.(Loader); ok {
+		done, err := l.PrepareLoad(ctx, imp.Total-imp.Counts.Rows)
+		if err != nil {
+			return s.fail(ctx, imp, err)
+		}
+		defer done()
+	}
 	parser := NewParser(src.Header(), imp.Mapping, imp.Options, fields, Now())
 	err = Run(ctx, s.Store, imp, src, parser, s.BatchRows, progress)
 	if ctx.Err() != nil {

@@ -286,3 +286,35 @@ func TestImportResumes(t *testing.T) {
 		}
 	})
 }
+
+// TestPrepareLoadWidensTheCache: a large import gets SQLite's page cache
+// for its indexes, and gives it back; a small one changes nothing.
+func TestPrepareLoadWidensTheCache(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.Open(t, sqldb.SQLite)
+	cacheSize := func() (n int64) {
+		t.Helper()
+		if err := db.InTx(ctx, func(tx *sqldb.Tx) error { return tx.QueryRow(ctx, "PRAGMA cache_size").Scan(&n) }); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := cacheSize()
+	store := sqldb.ImportStore{DB: db}
+	done, err := store.PrepareLoad(ctx, 1_000)
+	if err != nil || cacheSize() != before {
+		t.Fatalf("small import: cache_size %d (was %d), %v", cacheSize(), before, err)
+	}
+	done()
+	done, err = store.PrepareLoad(ctx, 5_000_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cacheSize(); got != -(1 << 20) {
+		t.Errorf("cache_size during a large import = %d, want %d (1 GiB)", got, -(1 << 20))
+	}
+	done()
+	if got := cacheSize(); got != before {
+		t.Errorf("cache_size after = %d, want %d", got, before)
+	}
+}
