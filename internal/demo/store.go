@@ -169,4 +169,3 @@ func updateOrgBatch(ctx context.Context, tx *sqldb.Tx, ws int64, ids []int64) er
 	}
 	return nil
 }
-

@@ -11,7 +11,9 @@ import (
 // inserts in random key order then reread pages from the file (a million-row
 // import: 273 s with the default 32 MB, 239 s with 1 GiB). It gives about
 // 1 KiB per row, up to 1 GiB, to the writing connection, and returns a
-// function that restores the previous size. On PostgreSQL it does nothing.
+// function that restores the previous size. With two loads at once, the
+// first to finish restores the smaller cache under the second (slower,
+// not wrong). On PostgreSQL it does nothing.
 func (db *DB) WidenCache(ctx context.Context, rows int64) (func(), error) {
 	noop := func() {}
 	if db.Engine != SQLite {
