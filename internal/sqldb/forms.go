@@ -243,25 +243,6 @@ func (s FormStore) PersonSubmissions(ctx context.Context, workspaceID int64, per
 	return out, rows.Err()
 }
 
-// countRate counts one accepted request for key in the current minute and
-// returns TooMany past limit.
-func countRate(ctx context.Context, tx *Tx, key string, limit int, now time.Time) error {
-	if limit <= 0 {
-		return nil
-	}
-	window := now.Truncate(time.Minute).UnixMicro()
-	var n int
-	err := tx.QueryRow(ctx, `INSERT INTO rate_counters (key, window_start, count) VALUES ($1, $2, 1)
-		ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counters.count + 1 RETURNING count`, key, window).Scan(&n)
-	if err != nil {
-		return fmt.Errorf("count rate: %w", err)
-	}
-	if n > limit {
-		return errs.Errorf(errs.TooMany, "Too many submissions in a short time. Wait a minute and try again.")
-	}
-	return nil
-}
-
 func splitPurposes(s string) []string {
 	if s == "" {
 		return nil

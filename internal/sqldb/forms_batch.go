@@ -14,10 +14,11 @@ import (
 const maxGroup = 64
 
 type submitReq struct {
-	plan *forms.Plan
-	res  *forms.Result
-	err  error
-	done chan struct{}
+	plan    *forms.Plan
+	res     *forms.Result
+	err     error
+	retries int
+	done    chan struct{}
 }
 
 // submitBatcher groups the submissions of one database: a worker applies
@@ -98,8 +99,14 @@ func (b *submitBatcher) run(group []*submitReq) {
 		}
 	}
 	err := b.apply(ctx, group, keys)
+	if errors.Is(err, errGroupRetry) && len(group) == 1 && group[0].retries < 3 {
+		// Alone, the plan reads again what changed under it.
+		group[0].retries++
+		b.run(group)
+		return
+	}
 	var ge *groupEventsError
-	if errors.As(err, &ge) {
+	if errors.As(err, &ge) || errors.Is(err, errGroupRetry) {
 		if len(group) > 1 {
 			for _, r := range group {
 				if r.err == nil {
@@ -110,7 +117,9 @@ func (b *submitBatcher) run(group []*submitReq) {
 			}
 			return
 		}
-		err = ge.err
+		if ge != nil {
+			err = ge.err
+		}
 	}
 	for _, r := range group {
 		if err != nil && r.err == nil {
@@ -131,13 +140,43 @@ func (e *groupEventsError) Unwrap() error { return e.err }
 func (b *submitBatcher) apply(ctx context.Context, group []*submitReq, keys map[int64][]byte) error {
 	s := FormStore{DB: b.db}
 	return b.db.InTx(ctx, func(tx *Tx) error {
+		for _, r := range group {
+			r.res = nil
+		}
+		rates, err := readGroupRates(ctx, tx, group)
+		if err != nil {
+			return err
+		}
+		fresh, rest, err := splitNew(ctx, tx, keys, group)
+		if err != nil {
+			return err
+		}
+		admitted := fresh[:0:0]
+		for _, r := range fresh {
+			if r.err = rates.admit(r.plan); r.err == nil {
+				admitted = append(admitted, r)
+			}
+		}
+		fresh = admitted
 		events := map[int64][]*consent.Event{}
 		var order []int64
-		for _, r := range group {
-			key, ok := keys[r.plan.WorkspaceID]
-			if !ok {
-				continue // its key could not be read: r.err says why
+		add := func(ws int64, evs []*consent.Event) {
+			if len(evs) == 0 {
+				return
 			}
+			if _, seen := events[ws]; !seen {
+				order = append(order, ws)
+			}
+			events[ws] = append(events[ws], evs...)
+		}
+		evs, err := s.applyNew(ctx, tx, fresh)
+		if err != nil {
+			return err
+		}
+		for _, e := range evs {
+			add(e.WorkspaceID, []*consent.Event{e}) // consentEvent sets it
+		}
+		for _, r := range rest {
 			// One name for every plan's savepoint: each is released
 			// before the next, and a fixed text stays in the statement
 			// cache.
@@ -146,21 +185,26 @@ func (b *submitBatcher) apply(ctx context.Context, group []*submitReq, keys map[
 				return err
 			}
 			var evs []*consent.Event
-			r.res, evs, r.err = s.applyPlan(ctx, tx, key, r.plan)
+			if r.err = rates.admit(r.plan); r.err == nil {
+				r.res, evs, r.err = s.applyPlan(ctx, tx, keys[r.plan.WorkspaceID], r.plan)
+				if r.err != nil {
+					rates.release(r.plan)
+				}
+			}
 			if r.err != nil {
 				r.res = nil
 				if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT "+sp); err != nil {
 					return err
 				}
-			} else if len(evs) > 0 {
-				if _, seen := events[r.plan.WorkspaceID]; !seen {
-					order = append(order, r.plan.WorkspaceID)
-				}
-				events[r.plan.WorkspaceID] = append(events[r.plan.WorkspaceID], evs...)
+			} else {
+				add(r.plan.WorkspaceID, evs)
 			}
 			if _, err := tx.Exec(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
 				return err
 			}
+		}
+		if err := rates.write(ctx, tx); err != nil {
+			return err
 		}
 		for _, ws := range order {
 			if err := appendEvents(ctx, tx, keys[ws], ws, events[ws]); err != nil {

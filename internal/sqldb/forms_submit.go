@@ -37,17 +37,12 @@ func (s FormStore) Submit(ctx context.Context, p *forms.Plan) (*forms.Result, er
 	}
 }
 
-// applyPlan applies one plan inside tx, except its consent events, which
-// it returns: the group appends the events of all its plans together, so
+// applyPlan applies one plan inside tx, except its rate counters, which
+// the group counts, and its consent events, which it returns: the group appends the events of all its plans together, so
 // that the ledger's chain head is locked once, at the end, for the shortest
 // time.
 func (s FormStore) applyPlan(ctx context.Context, tx *Tx, key []byte, p *forms.Plan) (*forms.Result, []*consent.Event, error) {
 	res := &forms.Result{}
-	for _, k := range p.RateKeys {
-		if err := countRate(ctx, tx, k.Key, k.Limit, p.At); err != nil {
-			return nil, nil, err
-		}
-	}
 	person, err := s.submitPerson(ctx, tx, key, p, res)
 	if err != nil {
 		return nil, nil, err
@@ -165,16 +160,22 @@ func planEvents(ctx context.Context, tx *Tx, p *forms.Plan, person *crm.Person) 
 			}
 			requested = append(requested, c.Purpose)
 		}
-		pr := p.Proof
-		e := &consent.Event{At: p.At, PersonID: person.ID, PersonPublicID: person.PublicID, Purpose: c.Purpose,
-			Action: c.Action, ActorKind: string(audit.ActorPerson), LegalBasis: pr.LegalBasis, SourceKind: pr.SourceKind,
-			SourceID: pr.SourceID, SourceVersion: pr.SourceVersion, Wording: c.Wording, PageURL: pr.PageURL, IP: pr.IP, UserAgent: pr.UserAgent}
-		if err := e.Validate(); err != nil {
+		e, err := consentEvent(p, c, person)
+		if err != nil {
 			return nil, nil, err
 		}
 		events = append(events, e)
 	}
 	return events, requested, nil
+}
+
+// consentEvent is the ledger event of one ticked box, with the plan's proof.
+func consentEvent(p *forms.Plan, c forms.Consent, person *crm.Person) (*consent.Event, error) {
+	pr := p.Proof
+	e := &consent.Event{At: p.At, WorkspaceID: p.WorkspaceID, PersonID: person.ID, PersonPublicID: person.PublicID, Purpose: c.Purpose,
+		Action: c.Action, ActorKind: string(audit.ActorPerson), LegalBasis: pr.LegalBasis, SourceKind: pr.SourceKind,
+		SourceID: pr.SourceID, SourceVersion: pr.SourceVersion, Wording: c.Wording, PageURL: pr.PageURL, IP: pr.IP, UserAgent: pr.UserAgent}
+	return e, e.Validate()
 }
 
 func insertFormActivity(ctx context.Context, tx *Tx, p *forms.Plan, person *crm.Person) error {
@@ -217,14 +218,9 @@ func (s FormStore) submitMessages(ctx context.Context, tx *Tx, p *forms.Plan, pe
 	if p.Notify == nil {
 		return nil
 	}
-	var to string
-	err := tx.QueryRow(ctx, `SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id
-		WHERE u.id = $1 AND m.workspace_id = $2 AND u.disabled_at IS NULL`, p.NotifyUserID, p.WorkspaceID).Scan(&to)
-	if err == sql.ErrNoRows {
-		return nil // no longer a member: nobody to tell
-	}
-	if err != nil {
-		return fmt.Errorf("find user to notify: %w", err)
+	to, err := memberEmail(ctx, tx, p.NotifyUserID, p.WorkspaceID)
+	if err != nil || to == "" {
+		return err // without an address, no longer a member: nobody to tell
 	}
 	m := *p.Notify
 	m.WorkspaceID, m.To = p.WorkspaceID, to
@@ -241,4 +237,19 @@ func insertOptin(ctx context.Context, tx *Tx, r *forms.OptinRequest) error {
 		return fmt.Errorf("insert opt-in request: %w", err)
 	}
 	return nil
+}
+
+// memberEmail is the address of a staff user still active in the
+// workspace, "" when they are not.
+func memberEmail(ctx context.Context, tx *Tx, userID, workspaceID int64) (string, error) {
+	var to string
+	err := tx.QueryRow(ctx, `SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id
+		WHERE u.id = $1 AND m.workspace_id = $2 AND u.disabled_at IS NULL`, userID, workspaceID).Scan(&to)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("find user to notify: %w", err)
+	}
+	return to, nil
 }

@@ -1,0 +1,402 @@
+package sqldb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/registre/registre/internal/consent"
+	"github.com/registre/registre/internal/crm"
+	"github.com/registre/registre/internal/errs"
+	"github.com/registre/registre/internal/forms"
+	"github.com/registre/registre/internal/mail"
+)
+
+// A group of submissions is applied in two parts. The plans that create a
+// person (their email belongs to nobody, none of their addresses is on the
+// suppression list, and no earlier plan of the group has the same email)
+// are written together, one multi-row statement per table for the whole
+// group: on PostgreSQL each statement is a round trip, and a plan alone
+// takes about fifteen. The others (an existing person to update, a
+// suppressed address, a second submission of the same email) then go one
+// by one, each under its own savepoint, as before.
+
+// errGroupRetry asks for a group to be rolled back and each of its plans
+// applied alone: something the group's reads did not foresee happened
+// (another process took an email between the lookup and the insert).
+var errGroupRetry = errors.New("the group's new people conflict with a concurrent change")
+
+// groupRates counts a group's submissions against their rate keys with
+// one read and one write per group, rather than one UPSERT per key per
+// plan. As when each plan counted alone, only the stored submissions
+// count, and one past a limit is refused. Two processes counting the same
+// key at once may together admit a few more than the limit within a
+// minute: the counter is a brake, not a quota.
+type groupRates struct {
+	counts map[rateSlot]int // stored before the group
+	added  map[rateSlot]int // by the group's plans admitted so far
+	order  []rateSlot
+}
+
+type rateSlot struct {
+	key    string
+	window int64
+}
+
+// rateSlots returns the counters p adds to, with their limits.
+func rateSlots(p *forms.Plan) map[rateSlot]int {
+	out := map[rateSlot]int{}
+	for _, k := range p.RateKeys {
+		if k.Limit > 0 {
+			out[rateSlot{k.Key, p.At.Truncate(time.Minute).UnixMicro()}] = k.Limit
+		}
+	}
+	return out
+}
+
+func readGroupRates(ctx context.Context, tx *Tx, group []*submitReq) (*groupRates, error) {
+	g := &groupRates{counts: map[rateSlot]int{}, added: map[rateSlot]int{}}
+	byWindow := map[int64][]string{}
+	for _, r := range group {
+		for s := range rateSlots(r.plan) {
+			if _, ok := g.counts[s]; !ok {
+				g.counts[s] = 0
+				byWindow[s.window] = append(byWindow[s.window], s.key)
+			}
+		}
+	}
+	for w, keys := range byWindow {
+		err := inList(ctx, tx, `SELECT key, count FROM rate_counters WHERE window_start = $1 AND key IN (…)`, []any{w}, keys,
+			func(row interface{ Scan(...any) error }) error {
+				var k string
+				var n int
+				if err := row.Scan(&k, &n); err != nil {
+					return err
+				}
+				g.counts[rateSlot{k, w}] = n
+				return nil
+			})
+		if err != nil {
+			return nil, fmt.Errorf("read rate counters: %w", err)
+		}
+	}
+	return g, nil
+}
+
+// admit counts p, or returns TooMany when one of its keys is at its limit.
+func (g *groupRates) admit(p *forms.Plan) error {
+	slots := rateSlots(p)
+	for s, limit := range slots {
+		if g.counts[s]+g.added[s]+1 > limit {
+			return errTooMany()
+		}
+	}
+	for s := range slots {
+		if _, seen := g.added[s]; !seen {
+			g.order = append(g.order, s)
+		}
+		g.added[s]++
+	}
+	return nil
+}
+
+// release takes back the count of an admitted plan that was not stored.
+func (g *groupRates) release(p *forms.Plan) {
+	for s := range rateSlots(p) {
+		g.added[s]--
+	}
+}
+
+func (g *groupRates) write(ctx context.Context, tx *Tx) error {
+	up := newMultiRow("rate_counters", "key, window_start, count",
+		" ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counters.count + excluded.count")
+	for _, s := range g.order {
+		if g.added[s] > 0 {
+			up.add(s.key, s.window, g.added[s])
+		}
+	}
+	if up.rows() == 0 {
+		return nil
+	}
+	if err := up.exec(ctx, tx, nil); err != nil {
+		return fmt.Errorf("count rate: %w", err)
+	}
+	return nil
+}
+
+func errTooMany() error {
+	return errs.Errorf(errs.TooMany, "Too many submissions in a short time. Wait a minute and try again.")
+}
+
+// splitNew returns the plans of group that create a person and can be
+// written together, and the rest, in their order.
+func splitNew(ctx context.Context, tx *Tx, keys map[int64][]byte, group []*submitReq) (fresh, rest []*submitReq, err error) {
+	byWorkspace := map[int64][]*submitReq{}
+	var order []int64
+	for _, r := range group {
+		if r.err != nil {
+			continue
+		}
+		ws := r.plan.WorkspaceID
+		if _, ok := byWorkspace[ws]; !ok {
+			order = append(order, ws)
+		}
+		byWorkspace[ws] = append(byWorkspace[ws], r)
+	}
+	isFresh := map[*submitReq]bool{}
+	for _, ws := range order {
+		plans := byWorkspace[ws]
+		norms := make([]string, 0, len(plans))
+		var hashes []string
+		for _, r := range plans {
+			for _, e := range r.plan.New.Emails {
+				norms = append(norms, e.Norm)
+			}
+			for _, h := range personHashes(keys[ws], r.plan.New.Emails, r.plan.New.Phones) {
+				hashes = append(hashes, h.Hash)
+			}
+		}
+		taken := map[string]bool{}
+		err := inList(ctx, tx, `SELECT email_norm FROM person_emails WHERE workspace_id = $1 AND email_norm IN (…)`, []any{ws}, norms,
+			func(row interface{ Scan(...any) error }) error {
+				var n string
+				err := row.Scan(&n)
+				taken[n] = true
+				return err
+			})
+		if err != nil {
+			return nil, nil, fmt.Errorf("find people by email: %w", err)
+		}
+		suppressed := map[string]bool{}
+		err = inList(ctx, tx, `SELECT hash FROM suppressions WHERE workspace_id = $1 AND hash IN (…)`, []any{ws}, hashes,
+			func(row interface{ Scan(...any) error }) error {
+				var h string
+				err := row.Scan(&h)
+				suppressed[h] = true
+				return err
+			})
+		if err != nil {
+			return nil, nil, fmt.Errorf("check the suppression list: %w", err)
+		}
+		for _, r := range plans {
+			ok := true
+			for _, e := range r.plan.New.Emails {
+				ok = ok && !taken[e.Norm]
+				taken[e.Norm] = true // a later plan with it updates this one
+			}
+			for _, h := range personHashes(keys[ws], r.plan.New.Emails, r.plan.New.Phones) {
+				ok = ok && !suppressed[h.Hash]
+			}
+			isFresh[r] = ok
+		}
+	}
+	for _, r := range group {
+		if r.err != nil {
+			continue
+		}
+		if isFresh[r] {
+			fresh = append(fresh, r)
+		} else {
+			rest = append(rest, r)
+		}
+	}
+	return fresh, rest, nil
+}
+
+// newFormPeopleRows is the multi-row INSERT of people created by forms:
+// their last interaction is the submission itself, so the activity needs
+// no UPDATE.
+func newFormPeopleRows() *multiRow {
+	return newMultiRow("people", `public_id, workspace_id, first_name, last_name, sort_key, alt_key, email, phone,
+	job_title, organisation_id, lifecycle, audience, origin, origin_detail, collected_at, address_line1, address_line2,
+	postal_code, city, region, country, owner_user_id, custom, created_at, updated_at, soft_opt_in, last_interaction_at`,
+		" RETURNING public_id, id")
+}
+
+// applyNew writes the fresh plans of a group and returns their consent
+// events, which the group appends with the others'.
+func (s FormStore) applyNew(ctx context.Context, tx *Tx, fresh []*submitReq) ([]*consent.Event, error) {
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	people := newFormPeopleRows()
+	people.grow(len(fresh))
+	byPublicID := make(map[string]*crm.Person, len(fresh))
+	for _, r := range fresh {
+		p := r.plan.New
+		custom, err := jsonText(p.Custom)
+		if err != nil {
+			return nil, err
+		}
+		sortKey, altKey := p.SortKeys()
+		a := p.Address
+		people.add(p.PublicID, p.WorkspaceID, p.FirstName, p.LastName, sortKey, altKey, p.PrimaryEmail(), p.PrimaryPhone(),
+			p.JobTitle, nullID(p.OrganisationID), string(p.Lifecycle), string(p.Audience), string(p.Origin), p.OriginDetail,
+			p.CollectedAt.UnixMicro(), a.Line1, a.Line2, a.PostalCode, a.City, a.Region, a.Country, nullID(p.OwnerUserID),
+			custom, p.CreatedAt.UnixMicro(), p.UpdatedAt.UnixMicro(), p.SoftOptIn, r.plan.At.UnixMicro())
+		byPublicID[p.PublicID] = p
+	}
+	err := people.exec(ctx, tx, func(row interface{ Scan(...any) error }) error {
+		var publicID string
+		var id int64
+		if err := row.Scan(&publicID, &id); err != nil {
+			return err
+		}
+		if p := byPublicID[publicID]; p != nil {
+			p.ID = id
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("insert people: %w", err)
+	}
+	emails, phones := newEmailRows(), newPhoneRows()
+	subs := newMultiRow("form_submissions", `public_id, workspace_id, form_id, version_id, person_id, at, page_url,
+		created_person, status`, " RETURNING public_id, id")
+	activities := newMultiRow("activities", `public_id, workspace_id, person_id, kind, occurred_at, subject, body,
+		outcome, counts_as_interaction, created_at, form_id`, "")
+	audits := newMultiRow("audit_log", "workspace_id, at, actor_kind, actor_id, action, object_type, object_id, request_id, detail", "")
+	bySubmission := make(map[string]*submitReq, len(fresh))
+	for _, r := range fresh {
+		p, person := r.plan, r.plan.New
+		if person.ID == 0 {
+			return nil, fmt.Errorf("insert people: no id returned for a new person")
+		}
+		for k, e := range person.Emails {
+			emails.add(person.WorkspaceID, person.ID, e.Address, e.Norm, k == 0)
+		}
+		for k, ph := range person.Phones {
+			phones.add(person.WorkspaceID, person.ID, ph.E164, phoneKindColumn(ph.Kind), k == 0)
+		}
+		status := forms.StatusDone
+		if p.Optin != nil {
+			status = forms.StatusPending
+		}
+		subs.add(p.SubmissionID, p.WorkspaceID, p.Form.ID, p.Version.ID, person.ID, p.At.UnixMicro(), p.Proof.PageURL, true, status)
+		bySubmission[p.SubmissionID] = r
+		activities.add(crm.NewPublicID(), p.WorkspaceID, person.ID, string(crm.KindFormSubmission), p.At.UnixMicro(),
+			clipText(p.Form.Name, crm.MaxNameLength), fmt.Sprintf("v%d", p.Version.Number), "", true, p.At.UnixMicro(), p.Form.ID)
+		if p.Audit.Detail == nil {
+			p.Audit.Detail = map[string]any{}
+		}
+		p.Audit.Detail["person"] = person.PublicID
+		e := p.Audit
+		detail, err := jsonText(e.Detail)
+		if err != nil {
+			return nil, fmt.Errorf("audit detail: %w", err)
+		}
+		audits.add(nullID(e.WorkspaceID), e.At.UnixMicro(), string(e.Actor.Kind), e.Actor.ID, e.Action, e.ObjectType,
+			e.ObjectID, e.RequestID, detail)
+		r.res = &forms.Result{PersonPublicID: person.PublicID, Created: true}
+	}
+	if err := emails.exec(ctx, tx, nil); err != nil {
+		if isUniqueViolation(err) {
+			return nil, errGroupRetry
+		}
+		return nil, fmt.Errorf("insert emails: %w", err)
+	}
+	if err := phones.exec(ctx, tx, nil); err != nil {
+		return nil, fmt.Errorf("insert phones: %w", err)
+	}
+	subIDs := make(map[*submitReq]int64, len(fresh))
+	err = subs.exec(ctx, tx, func(row interface{ Scan(...any) error }) error {
+		var publicID string
+		var id int64
+		if err := row.Scan(&publicID, &id); err != nil {
+			return err
+		}
+		subIDs[bySubmission[publicID]] = id
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("insert submissions: %w", err)
+	}
+	values := newMultiRow("form_submission_values", "submission_id, person_id, field, label, value", "")
+	for _, r := range fresh {
+		for _, v := range r.plan.Values {
+			values.add(subIDs[r], r.plan.New.ID, v.Field, v.Label, v.Value)
+		}
+	}
+	for _, m := range []*multiRow{values, activities, audits} {
+		if err := m.exec(ctx, tx, nil); err != nil {
+			return nil, fmt.Errorf("record the submissions: %w", err)
+		}
+	}
+	return s.newMessages(ctx, tx, fresh, subIDs)
+}
+
+// newMessages builds the consent events of fresh plans (a new person has
+// no consent yet: every ticked box is requested, or granted) and writes
+// their double opt-in requests and queued emails.
+func (s FormStore) newMessages(ctx context.Context, tx *Tx, fresh []*submitReq, subIDs map[*submitReq]int64) ([]*consent.Event, error) {
+	optins := newMultiRow("optin_requests", `public_id, workspace_id, person_id, submission_id, kind, purposes,
+		created_at, expires_at, status`, "")
+	outbox := newMultiRow("outbox", `workspace_id, person_public_id, purpose, kind, from_addr, reply_to, to_addr, subject,
+		text_body, html_body, message_id, status, next_attempt_at, created_at`, "")
+	queue := func(m *mail.Message, at time.Time) error {
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		outbox.add(m.WorkspaceID, m.PersonPublicID, m.Purpose, m.Kind, m.From, m.ReplyTo, m.To, m.Subject, m.Text, m.HTML,
+			m.MessageID, "queued", at.UnixMicro(), at.UnixMicro())
+		return nil
+	}
+	type member struct{ user, ws int64 }
+	notifyTo := map[member]string{}
+	var events []*consent.Event
+	for _, r := range fresh {
+		p, person := r.plan, r.plan.New
+		var requested []string
+		for _, c := range p.Consents {
+			if c.Action == consent.Request {
+				requested = append(requested, c.Purpose)
+			}
+			e, err := consentEvent(p, c, person)
+			if err != nil {
+				return nil, err
+			}
+			events = append(events, e)
+		}
+		if o := p.Optin; o != nil && len(requested) > 0 {
+			o.PersonID, o.PersonPublicID, o.SubmissionID, o.Purposes = person.ID, person.PublicID, subIDs[r], requested
+			optins.add(o.PublicID, o.WorkspaceID, o.PersonID, nullID(o.SubmissionID), o.Kind, strings.Join(o.Purposes, ","),
+				o.CreatedAt.UnixMicro(), o.ExpiresAt.UnixMicro(), "pending")
+			for _, m := range p.Messages {
+				m.WorkspaceID, m.PersonPublicID = p.WorkspaceID, person.PublicID
+				if err := queue(m, p.At); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if p.Notify == nil {
+			continue
+		}
+		k := member{p.NotifyUserID, p.WorkspaceID}
+		to, known := notifyTo[k]
+		if !known {
+			var err error
+			if to, err = memberEmail(ctx, tx, k.user, k.ws); err != nil {
+				return nil, err
+			}
+			notifyTo[k] = to
+		}
+		if to == "" {
+			continue // no longer a member: nobody to tell
+		}
+		m := *p.Notify
+		m.WorkspaceID, m.To = p.WorkspaceID, to
+		m.Text = strings.ReplaceAll(m.Text, forms.PersonPlaceholder, person.PublicID)
+		if err := queue(&m, p.At); err != nil {
+			return nil, err
+		}
+	}
+	if err := optins.exec(ctx, tx, nil); err != nil {
+		return nil, fmt.Errorf("insert opt-in requests: %w", err)
+	}
+	if err := outbox.exec(ctx, tx, nil); err != nil {
+		return nil, fmt.Errorf("queue email: %w", err)
+	}
+	return events, nil
+}
