@@ -69,7 +69,7 @@ func (s ConsentStore) Append(ctx context.Context, workspaceID int64, events []*c
 // people store uses it too, to record a suppression in the transaction
 // that creates the person.
 func appendEvents(ctx context.Context, tx *Tx, key []byte, workspaceID int64, events []*consent.Event) error {
-	if bulkAppendable(events) {
+	if bulkAppendable(tx.db.Engine, events) {
 		return appendEventsBulk(ctx, tx, workspaceID, events)
 	}
 	seq, hash, err := lockHead(ctx, tx, workspaceID)

@@ -10,16 +10,23 @@ import (
 )
 
 // bulkAppendMin is the smallest list of events appendEvents writes with
-// set-based statements; below it, one statement per event costs less than
-// building the multi-row ones.
-const bulkAppendMin = 16
+// set-based statements. On SQLite, below 16 events, three cached
+// statements per event cost less than preparing the multi-row ones. On
+// PostgreSQL every statement is a round trip: from two events on, the
+// set-based path's eight beat three per event.
+func bulkAppendMin(e Engine) int {
+	if e == Postgres {
+		return 2
+	}
+	return 16
+}
 
 // bulkAppendable tells whether events can take the set-based path: one
 // event per person (each projection is read once, before any event), and
 // none that moves the suppression list (those need the person's addresses
 // and may add a follow-up event).
-func bulkAppendable(events []*consent.Event) bool {
-	if len(events) < bulkAppendMin {
+func bulkAppendable(e Engine, events []*consent.Event) bool {
+	if len(events) < bulkAppendMin(e) {
 		return false
 	}
 	seen := make(map[int64]bool, len(events))
