@@ -14,22 +14,42 @@ import (
 // an unknown person, Invalid for an unknown purpose or a channel that does
 // not fit it.
 func (s *Service) Check(ctx context.Context, workspaceID int64, personPublicID, purposeKey string, ch Channel, at time.Time) (Decision, error) {
-	pu, err := s.purpose(ctx, workspaceID, purposeKey)
+	decisions, err := s.CheckMany(ctx, workspaceID, []string{personPublicID}, purposeKey, ch, at)
 	if err != nil {
 		return Decision{}, err
+	}
+	d, ok := decisions[personPublicID]
+	if !ok {
+		return Decision{}, errs.Errorf(errs.NotFound, "Person not found.")
+	}
+	return d, nil
+}
+
+// CheckMany answers Check for several people at once, keyed by public id;
+// a person who does not exist is left out. The outbox's sender asks it
+// for a whole round of messages: the store reads every person's facts
+// with a handful of queries instead of seven per person.
+func (s *Service) CheckMany(ctx context.Context, workspaceID int64, personPublicIDs []string, purposeKey string, ch Channel, at time.Time) (map[string]Decision, error) {
+	pu, err := s.purpose(ctx, workspaceID, purposeKey)
+	if err != nil {
+		return nil, err
 	}
 	if ch == "" {
 		ch = pu.Channel
 	}
 	cfg, err := s.ContactSettings(ctx, workspaceID)
 	if err != nil {
-		return Decision{}, err
+		return nil, err
 	}
-	subject, err := s.Store.ContactSubject(ctx, workspaceID, personPublicID, at, cfg)
+	subjects, err := s.Store.ContactSubjects(ctx, workspaceID, personPublicIDs, at, cfg)
 	if err != nil {
-		return Decision{}, err
+		return nil, err
 	}
-	return Decide(subject, pu, ch, at, cfg), nil
+	out := make(map[string]Decision, len(subjects))
+	for id, subject := range subjects {
+		out[id] = Decide(subject, pu, ch, at, cfg)
+	}
+	return out, nil
 }
 
 // CheckAll answers Check for every purpose of the workspace through its

@@ -32,6 +32,9 @@ type Store interface {
 	// time at: facts, consent state and call history (calls in the 30 days
 	// before at, last refusal). NotFound for an unknown person.
 	ContactSubject(ctx context.Context, workspaceID int64, personPublicID string, at time.Time, cfg Settings) (Subject, error)
+	// ContactSubjects is ContactSubject for several people, keyed by
+	// public id; a person who does not exist is left out.
+	ContactSubjects(ctx context.Context, workspaceID int64, personPublicIDs []string, at time.Time, cfg Settings) (map[string]Subject, error)
 }
 
 // SettingsStore keeps each workspace's contact-rule settings. It is apart

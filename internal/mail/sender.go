@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/registre/registre/internal/consent"
-	"github.com/registre/registre/internal/errs"
 )
 
 // Outbox keeps messages until they are sent. Implementations share it
@@ -19,14 +18,25 @@ type Outbox interface {
 	// Claim returns up to limit queued messages due at now and leases them
 	// until now+lease.
 	Claim(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]*Message, error)
-	// Finish records the outcome of one message: sent, denied (with the
-	// rules' reasons) or failed; or, for status queued, a retry at next.
-	Finish(ctx context.Context, id int64, status string, detail string, next time.Time, at time.Time) error
+	// Finish records the outcome of each message of a round.
+	Finish(ctx context.Context, outcomes []Outcome) error
 }
 
-// Rules answers whether a person may be contacted; consent.Service does.
+// Outcome is what became of a message: sent, denied (Detail gives the
+// rules' reasons) or failed; or, with status queued, a retry at Next.
+type Outcome struct {
+	ID     int64
+	Status string
+	Detail string
+	Next   time.Time
+	At     time.Time
+}
+
+// Rules answers whether people may be contacted; consent.Service does.
 type Rules interface {
-	Check(ctx context.Context, workspaceID int64, personPublicID, purposeKey string, ch consent.Channel, at time.Time) (consent.Decision, error)
+	// CheckMany decides for each person of a list, keyed by public id; a
+	// person who no longer exists is left out.
+	CheckMany(ctx context.Context, workspaceID int64, personPublicIDs []string, purposeKey string, ch consent.Channel, at time.Time) (map[string]consent.Decision, error)
 }
 
 // Transport delivers messages; SMTP does.
@@ -106,7 +116,9 @@ func (s *Sender) Run(ctx context.Context) {
 	}
 }
 
-// SendDue runs one round: it returns how many messages it handled.
+// SendDue runs one round: it returns how many messages it handled. The
+// rules are asked once per workspace and purpose for the whole round,
+// just before the round is handed to the transport.
 func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	s.defaults()
 	now := s.Now()
@@ -114,68 +126,92 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	if err != nil || len(msgs) == 0 {
 		return 0, err
 	}
+	refused, err := s.refused(ctx, msgs)
+	if err != nil {
+		return 0, err
+	}
 	var allowed []*Message
+	var outcomes []Outcome
 	for _, m := range msgs {
-		ok, why, err := s.allowed(ctx, m)
-		if err != nil {
-			return 0, err
-		}
-		if !ok {
+		if why, no := refused[m]; no {
 			// Refused now: recorded with the reasons, never sent.
-			if err := s.Outbox.Finish(ctx, m.ID, StatusDenied, why, time.Time{}, s.Now()); err != nil {
-				return 0, err
-			}
+			outcomes = append(outcomes, Outcome{ID: m.ID, Status: StatusDenied, Detail: why, At: s.Now()})
 			continue
 		}
 		allowed = append(allowed, m)
 	}
-	if len(allowed) == 0 {
-		return len(msgs), nil
-	}
-	results := s.Transport.Send(ctx, allowed)
-	for i, m := range allowed {
-		if err := s.finish(ctx, m, results[i]); err != nil {
-			return 0, err
+	if len(allowed) > 0 {
+		results := s.Transport.Send(ctx, allowed)
+		for i, m := range allowed {
+			outcomes = append(outcomes, s.outcome(m, results[i]))
 		}
+	}
+	if err := s.Outbox.Finish(ctx, outcomes); err != nil {
+		return 0, err
 	}
 	return len(msgs), nil
 }
 
-// allowed asks the rules about a message to a person; staff messages go.
-func (s *Sender) allowed(ctx context.Context, m *Message) (bool, string, error) {
-	if m.PersonPublicID == "" {
-		return true, "", nil
+// refused asks the rules about the messages to people (staff messages
+// go) and returns those refused, with the reasons.
+func (s *Sender) refused(ctx context.Context, msgs []*Message) (map[*Message]string, error) {
+	type batch struct {
+		workspaceID int64
+		purpose     string
 	}
-	d, err := s.Rules.Check(ctx, m.WorkspaceID, m.PersonPublicID, m.Purpose, consent.Email, s.Now())
-	if errs.Is(err, errs.NotFound) {
-		return false, "person_deleted", nil
+	people := map[batch][]string{}
+	var order []batch
+	for _, m := range msgs {
+		if m.PersonPublicID == "" {
+			continue
+		}
+		b := batch{m.WorkspaceID, m.Purpose}
+		if _, ok := people[b]; !ok {
+			order = append(order, b)
+		}
+		people[b] = append(people[b], m.PersonPublicID)
 	}
-	if err != nil {
-		return false, "", fmt.Errorf("check contact rules: %w", err)
+	decisions := map[batch]map[string]consent.Decision{}
+	for _, b := range order {
+		d, err := s.Rules.CheckMany(ctx, b.workspaceID, people[b], b.purpose, consent.Email, s.Now())
+		if err != nil {
+			return nil, fmt.Errorf("check contact rules: %w", err)
+		}
+		decisions[b] = d
 	}
-	if d.Allowed {
-		return true, "", nil
+	out := map[*Message]string{}
+	for _, m := range msgs {
+		if m.PersonPublicID == "" {
+			continue
+		}
+		d, ok := decisions[batch{m.WorkspaceID, m.Purpose}][m.PersonPublicID]
+		switch {
+		case !ok:
+			out[m] = "person_deleted"
+		case !d.Allowed:
+			reasons := make([]string, len(d.Reasons))
+			for i, r := range d.Reasons {
+				reasons[i] = string(r)
+			}
+			out[m] = strings.Join(reasons, ",")
+		}
 	}
-	reasons := make([]string, len(d.Reasons))
-	for i, r := range d.Reasons {
-		reasons[i] = string(r)
-	}
-	return false, strings.Join(reasons, ","), nil
+	return out, nil
 }
 
-func (s *Sender) finish(ctx context.Context, m *Message, sendErr error) error {
+func (s *Sender) outcome(m *Message, sendErr error) Outcome {
 	now := s.Now()
 	switch {
 	case sendErr == nil:
-		return s.Outbox.Finish(ctx, m.ID, StatusSent, "", time.Time{}, now)
+		return Outcome{ID: m.ID, Status: StatusSent, At: now}
 	case IsTemporary(sendErr) && m.Attempts+1 < s.MaxAttempts:
 		// 1, 2, 4, 8… minutes, at most an hour.
 		delay := time.Minute << min(m.Attempts, 6)
 		s.Log.Warn("email delivery will be retried", "outbox_id", m.ID, "attempt", m.Attempts+1, "err", sendErr)
-		return s.Outbox.Finish(ctx, m.ID, StatusQueued, trim(sendErr.Error()), now.Add(delay), now)
+		return Outcome{ID: m.ID, Status: StatusQueued, Detail: trim(sendErr.Error()), Next: now.Add(delay), At: now}
 	default:
 		s.Log.Error("email delivery failed", "outbox_id", m.ID, "err", sendErr)
-		return s.Outbox.Finish(ctx, m.ID, StatusFailed, trim(sendErr.Error()), time.Time{}, now)
+		return Outcome{ID: m.ID, Status: StatusFailed, Detail: trim(sendErr.Error()), At: now}
 	}
 }
 

@@ -107,7 +107,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	read, err := sql.Open("sqlite3", dsn+"&_query_only=true")
+	// Readers begin DEFERRED: an IMMEDIATE transaction takes the write
+	// lock, which a query-only connection may not.
+	read, err := sql.Open("sqlite3", strings.Replace(dsn, "_txlock=immediate", "_txlock=deferred", 1)+"&_query_only=true")
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite: %w", err)
@@ -173,6 +175,17 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 		f()
 	}
 	return nil
+}
+
+// ReadTx runs fn in a transaction on the read pool, for several reads that
+// must see one state; it never writes, and never waits for the writer.
+func (db *DB) ReadTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() { _ = sqlTx.Rollback() }()
+	return fn(&Tx{db: db, tx: sqlTx, dialect: db.dialect})
 }
 
 // AfterCommit registers f to run once the transaction has committed.

@@ -66,24 +66,43 @@ func (s OutboxStore) Claim(ctx context.Context, now time.Time, limit int, lease 
 	return out, err
 }
 
-// Finish records a message's outcome. A retry keeps it queued for next.
-func (s OutboxStore) Finish(ctx context.Context, id int64, status, detail string, next, at time.Time) error {
-	var err error
-	if status == mail.StatusQueued {
-		_, err = s.DB.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, claimed_until = 0,
-			last_error = $3 WHERE id = $1`, id, next.UnixMicro(), detail)
-	} else {
-		attempts := 1
-		if status == mail.StatusDenied {
-			attempts = 0
+// Finish records a round's outcomes: the messages sent (the usual case)
+// in one statement, each other outcome with its own.
+func (s OutboxStore) Finish(ctx context.Context, outcomes []mail.Outcome) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		var sent []int64
+		var at time.Time
+		for _, o := range outcomes {
+			var err error
+			switch o.Status {
+			case mail.StatusSent:
+				sent, at = append(sent, o.ID), o.At
+				continue
+			case mail.StatusQueued:
+				_, err = tx.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $2, claimed_until = 0,
+					last_error = $3 WHERE id = $1`, o.ID, o.Next.UnixMicro(), o.Detail)
+			default:
+				attempts := 1
+				if o.Status == mail.StatusDenied {
+					attempts = 0
+				}
+				_, err = tx.Exec(ctx, `UPDATE outbox SET status = $2, attempts = attempts + $5, last_error = $3, done_at = $4,
+					claimed_until = 0 WHERE id = $1`, o.ID, o.Status, o.Detail, o.At.UnixMicro(), attempts)
+			}
+			if err != nil {
+				return fmt.Errorf("record email outcome: %w", err)
+			}
 		}
-		_, err = s.DB.Exec(ctx, `UPDATE outbox SET status = $2, attempts = attempts + $5, last_error = $3, done_at = $4,
-			claimed_until = 0 WHERE id = $1`, id, status, detail, at.UnixMicro(), attempts)
-	}
-	if err != nil {
-		return fmt.Errorf("record email outcome: %w", err)
-	}
-	return nil
+		if len(sent) == 0 {
+			return nil
+		}
+		err := inList(ctx, tx, `UPDATE outbox SET status = 'sent', attempts = attempts + 1, last_error = '', done_at = $1,
+			claimed_until = 0 WHERE id IN (…)`, []any{at.UnixMicro()}, sent, nil)
+		if err != nil {
+			return fmt.Errorf("record emails sent: %w", err)
+		}
+		return nil
+	})
 }
 
 // PersonMessages lists the messages queued for a person, newest first.

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -95,52 +96,98 @@ func (s ConsentStore) SetContactSettings(ctx context.Context, workspaceID int64,
 // facts, consent projection, and call history from the timeline (calls in
 // the 30 days before at; the last call whose outcome was a refusal).
 func (s ConsentStore) ContactSubject(ctx context.Context, workspaceID int64, personPublicID string, at time.Time, cfg consent.Settings) (consent.Subject, error) {
-	var p crm.Person
-	var email, phone string
-	var id int64
-	err := s.DB.QueryRow(ctx, `SELECT id, audience, lifecycle, email, phone, address_line1, postal_code, city, soft_opt_in
-		FROM people WHERE workspace_id = $1 AND public_id = $2`, workspaceID, personPublicID).
-		Scan(&id, &p.Audience, &p.Lifecycle, &email, &phone, &p.Address.Line1, &p.Address.PostalCode, &p.Address.City, &p.SoftOptIn)
-	if err != nil {
-		return consent.Subject{}, notFound(err, "Person")
-	}
-	if email != "" {
-		p.Emails = []crm.Email{{Address: email}}
-	}
-	if phone != "" {
-		p.Phones = []crm.Phone{{E164: phone}}
-	}
-	proj, err := loadProjection(ctx, s.DB, id)
+	subjects, err := s.ContactSubjects(ctx, workspaceID, []string{personPublicID}, at, cfg)
 	if err != nil {
 		return consent.Subject{}, err
 	}
-	subject := Subject(&p, proj, p.SoftOptIn)
-	var refusal *int64
-	err = s.DB.QueryRow(ctx, `SELECT MAX(occurred_at) FROM activities
-		WHERE person_id = $1 AND kind = 'call' AND outcome = 'refused' AND occurred_at <= $2`, id, at.UnixMicro()).Scan(&refusal)
-	if err != nil {
-		return consent.Subject{}, fmt.Errorf("read call history: %w", err)
+	subject, ok := subjects[personPublicID]
+	if !ok {
+		return consent.Subject{}, notFound(sql.ErrNoRows, "Person")
 	}
-	if refusal != nil {
-		subject.LastCallRefusal = time.UnixMicro(*refusal).UTC()
+	return subject, nil
+}
+
+// ContactSubjects is ContactSubject for several people at once, keyed by
+// public id (a person who does not exist is left out): five reads for the
+// whole list, which the outbox's sender checks in one go.
+func (s ConsentStore) ContactSubjects(ctx context.Context, workspaceID int64, publicIDs []string, at time.Time, cfg consent.Settings) (map[string]consent.Subject, error) {
+	out := make(map[string]consent.Subject, len(publicIDs))
+	if len(publicIDs) == 0 {
+		return out, nil
 	}
-	// The times, not just a count, so that the engine can say when the
-	// call limit frees up.
-	rows, err := s.DB.Query(ctx, `SELECT occurred_at FROM activities
-		WHERE person_id = $1 AND kind = 'call' AND occurred_at > $2 AND occurred_at <= $3 ORDER BY occurred_at`,
-		id, at.Add(-30*24*time.Hour).UnixMicro(), at.UnixMicro())
-	if err != nil {
-		return consent.Subject{}, fmt.Errorf("read call history: %w", err)
-	}
-	defer rows.Close()
-	subject.CallTimes = []time.Time{}
-	for rows.Next() {
-		var t int64
-		if err := rows.Scan(&t); err != nil {
-			return consent.Subject{}, err
+	err := s.DB.ReadTx(ctx, func(tx *Tx) error {
+		type found struct {
+			person    crm.Person
+			softOptIn bool
 		}
-		subject.CallTimes = append(subject.CallTimes, time.UnixMicro(t).UTC())
-	}
-	subject.CallsLast30Days = len(subject.CallTimes)
-	return subject, rows.Err()
+		people := map[int64]*found{}
+		var ids []int64
+		err := inList(ctx, tx, `SELECT id, public_id, audience, lifecycle, email, phone, address_line1, postal_code, city, soft_opt_in
+			FROM people WHERE workspace_id = $1 AND public_id IN (…)`, []any{workspaceID}, publicIDs,
+			func(row interface{ Scan(...any) error }) error {
+				f := &found{}
+				var email, phone string
+				p := &f.person
+				if err := row.Scan(&p.ID, &p.PublicID, &p.Audience, &p.Lifecycle, &email, &phone, &p.Address.Line1,
+					&p.Address.PostalCode, &p.Address.City, &f.softOptIn); err != nil {
+					return err
+				}
+				if email != "" {
+					p.Emails = []crm.Email{{Address: email}}
+				}
+				if phone != "" {
+					p.Phones = []crm.Phone{{E164: phone}}
+				}
+				people[p.ID] = f
+				ids = append(ids, p.ID)
+				return nil
+			})
+		if err != nil {
+			return fmt.Errorf("read people: %w", err)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		projections, err := loadProjections(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		refusals := map[int64]int64{}
+		err = inList(ctx, tx, `SELECT person_id, MAX(occurred_at) FROM activities
+			WHERE kind = 'call' AND outcome = 'refused' AND occurred_at <= $1 AND person_id IN (…) GROUP BY person_id`,
+			[]any{at.UnixMicro()}, ids, func(row interface{ Scan(...any) error }) error {
+				var id, t int64
+				err := row.Scan(&id, &t)
+				refusals[id] = t
+				return err
+			})
+		if err != nil {
+			return fmt.Errorf("read call history: %w", err)
+		}
+		// The times, not just a count, so that the engine can say when the
+		// call limit frees up.
+		calls := map[int64][]time.Time{}
+		err = inList(ctx, tx, `SELECT person_id, occurred_at FROM activities
+			WHERE kind = 'call' AND occurred_at > $1 AND occurred_at <= $2 AND person_id IN (…) ORDER BY person_id, occurred_at`,
+			[]any{at.Add(-30 * 24 * time.Hour).UnixMicro(), at.UnixMicro()}, ids, func(row interface{ Scan(...any) error }) error {
+				var id, t int64
+				err := row.Scan(&id, &t)
+				calls[id] = append(calls[id], time.UnixMicro(t).UTC())
+				return err
+			})
+		if err != nil {
+			return fmt.Errorf("read call history: %w", err)
+		}
+		for id, f := range people {
+			subject := Subject(&f.person, projections[id], f.softOptIn)
+			if t, ok := refusals[id]; ok {
+				subject.LastCallRefusal = time.UnixMicro(t).UTC()
+			}
+			subject.CallTimes = append([]time.Time{}, calls[id]...)
+			subject.CallsLast30Days = len(subject.CallTimes)
+			out[f.person.PublicID] = subject
+		}
+		return nil
+	})
+	return out, err
 }
