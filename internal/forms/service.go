@@ -62,6 +62,7 @@ type Service struct {
 	Purposes PurposeGate
 
 	versions sync.Map // version id → *Version: versions never change
+	cache    publishedCache
 }
 
 // NewService returns a Service with the wall clock and default limits.
@@ -181,25 +182,18 @@ func (s *Service) Publish(ctx context.Context, workspaceID int64, publicID strin
 	if err := s.Store.Publish(ctx, v, e); err != nil {
 		return nil, err
 	}
+	s.cache.forget()
 	return v, nil
 }
 
 // Published returns the form served at slug, its current version and the
 // workspace's settings. NotFound when there is none.
 func (s *Service) Published(ctx context.Context, slug string) (*Form, *Version, Settings, error) {
-	if !ValidSlug(slug) {
-		return nil, nil, Settings{}, errs.Errorf(errs.NotFound, "There is no form at this address.")
-	}
-	f, err := s.Store.PublishedForm(ctx, slug)
+	p, err := s.published(ctx, slug)
 	if err != nil {
 		return nil, nil, Settings{}, err
 	}
-	v, err := s.version(ctx, f.CurrentVersionID)
-	if err != nil {
-		return nil, nil, Settings{}, err
-	}
-	st, err := s.Store.Settings(ctx, f.WorkspaceID)
-	return f, v, st, err
+	return p.form, p.version, p.settings, nil
 }
 
 // version returns a version by id. Versions never change: each is read
@@ -226,6 +220,7 @@ func (s *Service) SaveSettings(ctx context.Context, workspaceID int64, st Settin
 	if err := st.Validate(); err != nil {
 		return err
 	}
+	defer s.cache.forget()
 	return s.Store.SaveSettings(ctx, workspaceID, st, audit.NewEntry(ctx, workspaceID, "form_settings.update", "workspace", strconv.FormatInt(workspaceID, 10), nil))
 }
 

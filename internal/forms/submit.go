@@ -70,10 +70,11 @@ type Outcome struct {
 // checked), which a person gives with one more click on a page carrying a
 // fresh start time, and a robot posting blindly never does.
 func (s *Service) Submit(ctx context.Context, in Input) (*Outcome, error) {
-	f, v, st, err := s.Published(ctx, in.Slug)
+	pub, err := s.published(ctx, in.Slug)
 	if err != nil {
 		return nil, err
 	}
+	f, v, st := pub.form, pub.version, pub.settings
 	out := &Outcome{Form: f, Version: v, Settings: st}
 	now := s.Now()
 	stamp := s.checkStamp(in, now)
@@ -82,11 +83,7 @@ func (s *Service) Submit(ctx context.Context, in Input) (*Outcome, error) {
 		return out, nil
 	}
 	d := &v.Definition
-	custom, err := s.Fields.CustomFields(ctx, f.WorkspaceID)
-	if err != nil {
-		return nil, err
-	}
-	sub, values, ticked, err := parseValues(d, in.Values, custom, now)
+	sub, values, ticked, err := parseValues(d, in.Values, pub.fields, now)
 	if err != nil {
 		return out, err
 	}
