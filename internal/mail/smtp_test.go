@@ -87,3 +87,45 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestSMTPOverTLS: against a real server with a certificate, STARTTLS and
+// implicit TLS both deliver, authenticated, over an encrypted connection;
+// a certificate the client was not told to accept is refused and nothing
+// goes in clear.
+func TestSMTPOverTLS(t *testing.T) {
+	tests := []struct {
+		name     string
+		enc      mailtest.Encryption
+		security mail.Security
+	}{
+		{"STARTTLS", mailtest.STARTTLS, mail.StartTLS},
+		{"implicit TLS", mailtest.ImplicitTLS, mail.TLS},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := mailtest.StartTLS(t, tt.enc)
+			srv.User, srv.Password = "relay", "s3cret"
+			cfg := mail.Config{Host: srv.Host, Port: srv.Port, Security: tt.security, Username: "relay", Password: "s3cret",
+				Timeout: 5 * time.Second}
+			strict, err := mail.NewSMTP(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if errs := strict.Send(context.Background(), []*mail.Message{message("a@b.fr")}); errs[0] == nil {
+				t.Fatal("a self-signed certificate was accepted without being allowed")
+			}
+			cfg.InsecureSkipVerify = true
+			tr, err := mail.NewSMTP(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if errs := tr.Send(context.Background(), []*mail.Message{message("c@d.fr"), message("e@f.fr")}); errs[0] != nil || errs[1] != nil {
+				t.Fatal(errs)
+			}
+			got := srv.Wait(t, 2, 5*time.Second)
+			if len(got) != 2 || !got[0].TLS || !got[1].TLS || got[0].To[0] != "c@d.fr" {
+				t.Errorf("received %+v", got)
+			}
+		})
+	}
+}

@@ -27,6 +27,8 @@ type Received struct {
 	From string
 	To   []string
 	Raw  []byte
+	// TLS tells whether the message came over an encrypted connection.
+	TLS bool
 }
 
 // Header parses the message's header.
@@ -145,10 +147,11 @@ func (s *Server) Wait(t testing.TB, n int, d time.Duration) []Received {
 
 type backend struct{ s *Server }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: b.s}, nil }
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) { return &session{s: b.s, conn: c}, nil }
 
 type session struct {
 	s      *Server
+	conn   *smtp.Conn
 	authed bool
 	from   string
 	to     []string
@@ -190,7 +193,8 @@ func (x *session) Data(r io.Reader) error {
 		x.s.failNext--
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
 	}
-	x.s.got = append(x.s.got, Received{From: x.from, To: x.to, Raw: raw})
+	_, encrypted := x.conn.TLSConnectionState()
+	x.s.got = append(x.s.got, Received{From: x.from, To: x.to, Raw: raw, TLS: encrypted})
 	select {
 	case x.s.notify <- struct{}{}:
 	default:

@@ -1,0 +1,72 @@
+package mailtest
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
+	"net"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Encryption is how a TLS test server protects its connections.
+type Encryption int
+
+const (
+	// STARTTLS offers the upgrade on a plain connection.
+	STARTTLS Encryption = iota
+	// ImplicitTLS speaks TLS from the first byte (port 465's way).
+	ImplicitTLS
+)
+
+// StartTLS starts a server with a freshly made self-signed certificate
+// for 127.0.0.1, which clients must be told to accept. Authentication is
+// refused before encryption, and Received.TLS says how each message came.
+func StartTLS(t testing.TB, enc Encryption) *Server {
+	t.Helper()
+	cert := selfSigned(t)
+	s := &Server{notify: make(chan struct{}, 1)}
+	s.srv = smtp.NewServer(backend{s})
+	s.srv.Domain = "localhost"
+	s.srv.AllowInsecureAuth = false
+	s.srv.MaxMessageBytes = 10 << 20
+	s.srv.ReadTimeout = 30 * time.Second
+	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, port, _ := net.SplitHostPort(ln.Addr().String())
+	s.Host = host
+	s.Port, _ = strconv.Atoi(port)
+	if enc == ImplicitTLS {
+		ln = tls.NewListener(ln, s.srv.TLSConfig)
+	}
+	go s.srv.Serve(ln)
+	t.Cleanup(func() { s.srv.Close() })
+	return s
+}
+
+func selfSigned(t testing.TB) tls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "registre test SMTP"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
