@@ -149,13 +149,13 @@ func splitNew(ctx context.Context, tx *Tx, keys map[int64][]byte, group []*submi
 	for _, ws := range order {
 		plans := byWorkspace[ws]
 		norms := make([]string, 0, len(plans))
-		var hashes []string
+		hashes := map[consent.SuppressionKind][]string{}
 		for _, r := range plans {
 			for _, e := range r.plan.New.Emails {
 				norms = append(norms, e.Norm)
 			}
 			for _, h := range personHashes(keys[ws], r.plan.New.Emails, r.plan.New.Phones) {
-				hashes = append(hashes, h.Hash)
+				hashes[h.Kind] = append(hashes[h.Kind], h.Hash)
 			}
 		}
 		taken := map[string]bool{}
@@ -170,15 +170,17 @@ func splitNew(ctx context.Context, tx *Tx, keys map[int64][]byte, group []*submi
 			return nil, nil, fmt.Errorf("find people by email: %w", err)
 		}
 		suppressed := map[string]bool{}
-		err = inList(ctx, tx, `SELECT hash FROM suppressions WHERE workspace_id = $1 AND hash IN (…)`, []any{ws}, hashes,
-			func(row interface{ Scan(...any) error }) error {
-				var h string
-				err := row.Scan(&h)
-				suppressed[h] = true
-				return err
-			})
-		if err != nil {
-			return nil, nil, fmt.Errorf("check the suppression list: %w", err)
+		for kind, list := range hashes {
+			err = inList(ctx, tx, `SELECT hash FROM suppressions WHERE workspace_id = $1 AND kind = $2 AND hash IN (…)`,
+				[]any{ws, string(kind)}, list, func(row interface{ Scan(...any) error }) error {
+					var h string
+					err := row.Scan(&h)
+					suppressed[h] = true
+					return err
+				})
+			if err != nil {
+				return nil, nil, fmt.Errorf("check the suppression list: %w", err)
+			}
 		}
 		for _, r := range plans {
 			ok := true
