@@ -161,3 +161,40 @@ func submitAll(e *formsEnv, emails []string) map[int]int {
 	wg.Wait()
 	return counts
 }
+
+// TestFormGroupBadBrowserValues: a burst in which some browsers send a
+// user agent that is not valid UTF-8: every submission is recorded (the
+// value is cleaned), none fails its neighbours in the group.
+func TestFormGroupBadBrowserValues(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := startForms(t, db)
+		_, page := e.get("/f/newsletter")
+		started := startedPattern.FindStringSubmatch(page)[1]
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		counts := map[int]int{}
+		for i := range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				v := subscribe(fmt.Sprintf("ua%d@exemple.fr", i))
+				v.Set("_started", started)
+				ua := "Firefox"
+				if i%8 == 0 {
+					ua = "bad\xff\xfeagent"
+				}
+				status, _ := e.post("/f/newsletter", v.Encode(), "User-Agent", ua)
+				mu.Lock()
+				counts[status]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		if counts[http.StatusOK] != 40 {
+			t.Errorf("statuses %v, want 40 × 200", counts)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM people WHERE workspace_id = $1`, e.ws.ID); n != 40 {
+			t.Errorf("%d people, want 40", n)
+		}
+	})
+}

@@ -10,8 +10,8 @@ import (
 )
 
 // publishedTTL is how long a process serves a form it has read without
-// reading it again. Publishing and saving the settings in this process
-// forget what it kept at once; another process (several behind one
+// reading it again. Publishing, saving a draft (the form's name) and
+// saving the settings in this process forget what it kept at once; another process (several behind one
 // PostgreSQL database) serves the new version within this delay. Without
 // it, each submission read the form, the settings and the custom fields
 // before anything else: three round trips of about fifteen left.
@@ -27,22 +27,31 @@ type published struct {
 }
 
 type publishedCache struct {
-	mu      sync.Mutex
-	entries map[string]*published // by slug
+	mu         sync.Mutex
+	entries    map[string]*published // by slug
+	generation int                   // moved on by forget
 }
 
-func (c *publishedCache) get(slug string, now time.Time) *published {
+// get returns what is kept for slug, if still fresh, and the generation a
+// new entry read now must be put with.
+func (c *publishedCache) get(slug string, now time.Time) (*published, int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if p := c.entries[slug]; p != nil && now.Before(p.until) {
-		return p
+		return p, c.generation
 	}
-	return nil
+	return nil, c.generation
 }
 
-func (c *publishedCache) put(slug string, p *published) {
+// put keeps p, unless something was forgotten since its reading began:
+// a read that started before a publish must not bring the old version
+// back after it.
+func (c *publishedCache) put(slug string, p *published, generation int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if generation != c.generation {
+		return
+	}
 	if c.entries == nil || len(c.entries) > 10_000 {
 		c.entries = map[string]*published{} // bounded: slugs are cheap to ask for
 	}
@@ -54,6 +63,7 @@ func (c *publishedCache) forget() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.entries = nil
+	c.generation++
 }
 
 // published returns what slug serves, read at most publishedTTL ago.
@@ -62,7 +72,8 @@ func (s *Service) published(ctx context.Context, slug string) (*published, error
 		return nil, errs.Errorf(errs.NotFound, "There is no form at this address.")
 	}
 	now := time.Now()
-	if p := s.cache.get(slug, now); p != nil {
+	p, generation := s.cache.get(slug, now)
+	if p != nil {
 		return p, nil
 	}
 	f, err := s.Store.PublishedForm(ctx, slug)
@@ -81,7 +92,7 @@ func (s *Service) published(ctx context.Context, slug string) (*published, error
 	if err != nil {
 		return nil, err
 	}
-	p := &published{form: f, version: v, settings: st, fields: fields, until: now.Add(publishedTTL)}
-	s.cache.put(slug, p)
+	p = &published{form: f, version: v, settings: st, fields: fields, until: now.Add(publishedTTL)}
+	s.cache.put(slug, p, generation)
 	return p, nil
 }

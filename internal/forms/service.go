@@ -137,6 +137,7 @@ func (s *Service) SaveDraft(ctx context.Context, workspaceID int64, publicID, na
 	}
 	f.Name, f.Draft, f.UpdatedAt = strings.TrimSpace(name), d, s.Now()
 	e := audit.NewEntry(ctx, workspaceID, "form.update", "form", f.PublicID, nil)
+	defer s.cache.forget() // the name is the published form's too
 	return f, s.Store.SaveDraft(ctx, f, e)
 }
 

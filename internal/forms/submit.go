@@ -270,11 +270,14 @@ func (s *Service) plan(ctx context.Context, f *Form, v *Version, st Settings, su
 	return p
 }
 
+// clip keeps the first 1000 bytes of what a browser sent about itself
+// (page address, user agent), as valid UTF-8: a byte that is not would
+// make the consent event invalid, and the person unable to subscribe.
 func clip(s string) string {
-	if len(s) <= 1000 {
-		return s
+	if len(s) > 1000 {
+		s = s[:1000]
 	}
-	return strings.ToValidUTF8(s[:1000], "")
+	return strings.ToValidUTF8(s, "")
 }
 
 // merge returns old with the submitted values laid over it: a value left

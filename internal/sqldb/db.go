@@ -177,10 +177,17 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
-// ReadTx runs fn in a transaction on the read pool, for several reads that
-// must see one state; it never writes, and never waits for the writer.
+// ReadTx runs fn in a read-only transaction that sees one state of the
+// database, for several reads that must agree (a person and their
+// consent): REPEATABLE READ on PostgreSQL, whose default isolation gives
+// each statement its own snapshot; on SQLite a deferred transaction on the
+// read pool, which never waits for the writer.
 func (db *DB) ReadTx(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := db.read.BeginTx(ctx, nil)
+	var opts *sql.TxOptions
+	if db.Engine == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	sqlTx, err := db.read.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -32,11 +33,11 @@ type submitBatcher struct {
 }
 
 // groupWorkers is how many groups run at once: one, on both engines.
-// SQLite has one writer. On PostgreSQL four groups used to run together,
-// but the form's rate counter row (and the ledger's chain head) is locked
-// from a group's first plan to its commit, so they waited for each other
-// anyway, in smaller groups: at a million people, 106-120 submissions/s
-// with four, 150/s with one (p99 0.7 s, 0.37 s).
+// SQLite has one writer. On PostgreSQL the ledger's chain head is locked
+// from a group's events to its commit, so concurrent groups wait for each
+// other anyway, in smaller groups (measured in session 3, when the rate
+// counter rows were also locked from a group's first plan: 106-120
+// submissions/s with four groups, 150/s with one).
 func (b *submitBatcher) groupWorkers() int { return 1 }
 
 var batchers sync.Map // *DB → *submitBatcher
@@ -78,12 +79,12 @@ func (b *submitBatcher) loop() {
 	}
 }
 
-// run applies a group in one transaction: each plan under its own
-// savepoint (a refused plan rolls back alone), then the consent events of
-// all of them, each workspace's chain head locked once. When appending the
-// events fails (a transition made impossible by a concurrent change), the
-// group is rolled back and each plan retried alone, so that only its own
-// submitter sees the error.
+// run applies a group in one transaction (see apply). When the group as a
+// whole fails — its consent events cannot be appended together (a
+// transition made impossible by a concurrent change, the same person
+// twice), its new people meet a concurrent change, or writing them fails
+// — it is rolled back and each plan retried alone, so that only its own
+// submitter sees its error.
 func (b *submitBatcher) run(group []*submitReq) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -99,15 +100,10 @@ func (b *submitBatcher) run(group []*submitReq) {
 		}
 	}
 	err := b.apply(ctx, group, keys)
-	if errors.Is(err, errGroupRetry) && len(group) == 1 && group[0].retries < 3 {
-		// Alone, the plan reads again what changed under it.
-		group[0].retries++
-		b.run(group)
-		return
-	}
-	var ge *groupEventsError
-	if errors.As(err, &ge) || errors.Is(err, errGroupRetry) {
-		if len(group) > 1 {
+	var ge *groupError
+	if errors.As(err, &ge) {
+		switch {
+		case len(group) > 1:
 			for _, r := range group {
 				if r.err == nil {
 					b.run([]*submitReq{r})
@@ -116,10 +112,13 @@ func (b *submitBatcher) run(group []*submitReq) {
 				}
 			}
 			return
+		case ge.again && group[0].retries < 3:
+			// Alone, the plan reads again what changed under it.
+			group[0].retries++
+			b.run(group)
+			return
 		}
-		if ge != nil {
-			err = ge.err
-		}
+		err = ge.err
 	}
 	for _, r := range group {
 		if err != nil && r.err == nil {
@@ -129,19 +128,27 @@ func (b *submitBatcher) run(group []*submitReq) {
 	}
 }
 
-// groupEventsError is a failure to append a group's consent events.
-type groupEventsError struct{ err error }
-
-func (e *groupEventsError) Error() string {
-	return "append the group's consent events: " + e.err.Error()
+// groupError is a failure of a group as a whole; again says that a plan
+// alone should be applied once more (what it read changed under it).
+type groupError struct {
+	err   error
+	again bool
 }
-func (e *groupEventsError) Unwrap() error { return e.err }
+
+func (e *groupError) Error() string { return "apply a group of submissions: " + e.err.Error() }
+func (e *groupError) Unwrap() error { return e.err }
 
 func (b *submitBatcher) apply(ctx context.Context, group []*submitReq, keys map[int64][]byte) error {
 	s := FormStore{DB: b.db}
 	return b.db.InTx(ctx, func(tx *Tx) error {
+		// InTx may run this again (a deadlock, a busy database): every
+		// plan starts over, but for a workspace whose key run could not
+		// read.
 		for _, r := range group {
 			r.res = nil
+			if _, ok := keys[r.plan.WorkspaceID]; ok {
+				r.err = nil
+			}
 		}
 		rates, err := readGroupRates(ctx, tx, group)
 		if err != nil {
@@ -151,6 +158,7 @@ func (b *submitBatcher) apply(ctx context.Context, group []*submitReq, keys map[
 		if err != nil {
 			return err
 		}
+		fresh, rest = vetNew(fresh, rest)
 		admitted := fresh[:0:0]
 		for _, r := range fresh {
 			if r.err = rates.admit(r.plan); r.err == nil {
@@ -171,6 +179,10 @@ func (b *submitBatcher) apply(ctx context.Context, group []*submitReq, keys map[
 		}
 		evs, err := s.applyNew(ctx, tx, fresh)
 		if err != nil {
+			var ge *groupError
+			if !errors.As(err, &ge) {
+				err = &groupError{err: err}
+			}
 			return err
 		}
 		for _, e := range evs {
@@ -208,7 +220,7 @@ func (b *submitBatcher) apply(ctx context.Context, group []*submitReq, keys map[
 		}
 		for _, ws := range order {
 			if err := appendEvents(ctx, tx, keys[ws], ws, events[ws]); err != nil {
-				return &groupEventsError{err: err}
+				return &groupError{err: fmt.Errorf("append the consent events: %w", err)}
 			}
 		}
 		return nil

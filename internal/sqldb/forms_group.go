@@ -1,9 +1,10 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,11 +23,6 @@ import (
 // takes about fifteen. The others (an existing person to update, a
 // suppressed address, a second submission of the same email) then go one
 // by one, each under its own savepoint, as before.
-
-// errGroupRetry asks for a group to be rolled back and each of its plans
-// applied alone: something the group's reads did not foresee happened
-// (another process took an email between the lookup and the insert).
-var errGroupRetry = errors.New("the group's new people conflict with a concurrent change")
 
 // groupRates counts a group's submissions against their rate keys with
 // one read and one write per group, rather than one UPSERT per key per
@@ -110,6 +106,11 @@ func (g *groupRates) release(p *forms.Plan) {
 }
 
 func (g *groupRates) write(ctx context.Context, tx *Tx) error {
+	// In one order in every process: two groups updating the same rows
+	// in opposite orders would deadlock.
+	slices.SortFunc(g.order, func(a, b rateSlot) int {
+		return cmp.Or(strings.Compare(a.key, b.key), cmp.Compare(a.window, b.window))
+	})
 	up := newMultiRow("rate_counters", "key, window_start, count",
 		" ON CONFLICT (key, window_start) DO UPDATE SET count = rate_counters.count + excluded.count")
 	for _, s := range g.order {
@@ -207,6 +208,46 @@ func splitNew(ctx context.Context, tx *Tx, keys map[int64][]byte, group []*submi
 	return fresh, rest, nil
 }
 
+// vetNew moves to the one-by-one path the fresh plans that would fail
+// (a value the database would refuse, an event or a message that does not
+// validate): there, each fails alone under its savepoint, with its own
+// error, instead of failing the multi-row statements of the whole group.
+func vetNew(fresh, rest []*submitReq) (ok, others []*submitReq) {
+	for _, r := range fresh {
+		if vetPlan(r.plan) == nil {
+			ok = append(ok, r)
+		} else {
+			others = append(others, r)
+		}
+	}
+	if len(others) == 0 {
+		return ok, rest
+	}
+	return ok, append(others, rest...)
+}
+
+func vetPlan(p *forms.Plan) error {
+	if _, err := jsonText(p.New.Custom); err != nil {
+		return err
+	}
+	if _, err := jsonText(p.Audit.Detail); err != nil {
+		return err
+	}
+	for _, c := range p.Consents {
+		if _, err := consentEvent(p, c, p.New); err != nil {
+			return err
+		}
+	}
+	for _, m := range p.Messages {
+		probe := *m
+		probe.WorkspaceID, probe.PersonPublicID = p.WorkspaceID, p.New.PublicID
+		if err := probe.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // newFormPeopleRows is the multi-row INSERT of people created by forms:
 // their last interaction is the submission itself, so the activity needs
 // no UPDATE.
@@ -228,6 +269,7 @@ func (s FormStore) applyNew(ctx context.Context, tx *Tx, fresh []*submitReq) ([]
 	byPublicID := make(map[string]*crm.Person, len(fresh))
 	for _, r := range fresh {
 		p := r.plan.New
+		p.ID = 0 // set by this insert, not by a rolled-back attempt
 		custom, err := jsonText(p.Custom)
 		if err != nil {
 			return nil, err
@@ -295,7 +337,9 @@ func (s FormStore) applyNew(ctx context.Context, tx *Tx, fresh []*submitReq) ([]
 	}
 	if err := emails.exec(ctx, tx, nil); err != nil {
 		if isUniqueViolation(err) {
-			return nil, errGroupRetry
+			// Another process took an email between the lookup and
+			// the insert: alone, the plan finds its person.
+			return nil, &groupError{err: fmt.Errorf("insert emails: %w", err), again: true}
 		}
 		return nil, fmt.Errorf("insert emails: %w", err)
 	}

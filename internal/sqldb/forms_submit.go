@@ -18,9 +18,12 @@ import (
 // and the queued email. Any failure leaves nothing of the plan behind.
 //
 // Concurrent submissions are grouped: while one group commits, the next
-// gathers, and each group is one transaction in which every plan has its
-// own savepoint (a refused plan rolls back alone). The ledger's chain head
-// is then locked once and the commit flushed once for many submissions.
+// gathers, and each group is one transaction. The plans that create a
+// person are written together, the others each under its own savepoint (a
+// refused plan rolls back alone); a group that fails as a whole is applied
+// again plan by plan (forms_batch.go, forms_group.go). The ledger's chain
+// head is then locked once and the commit flushed once for many
+// submissions.
 func (s FormStore) Submit(ctx context.Context, p *forms.Plan) (*forms.Result, error) {
 	if _, err := suppressionKey(ctx, s.DB, p.WorkspaceID); err != nil {
 		return nil, err
@@ -38,9 +41,9 @@ func (s FormStore) Submit(ctx context.Context, p *forms.Plan) (*forms.Result, er
 }
 
 // applyPlan applies one plan inside tx, except its rate counters, which
-// the group counts, and its consent events, which it returns: the group appends the events of all its plans together, so
-// that the ledger's chain head is locked once, at the end, for the shortest
-// time.
+// the group counts, and its consent events, which it returns: the group
+// appends the events of all its plans together, so that the ledger's
+// chain head is locked once, at the end, for the shortest time.
 func (s FormStore) applyPlan(ctx context.Context, tx *Tx, key []byte, p *forms.Plan) (*forms.Result, []*consent.Event, error) {
 	res := &forms.Result{}
 	person, err := s.submitPerson(ctx, tx, key, p, res)
