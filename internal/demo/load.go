@@ -71,7 +71,7 @@ func Load(ctx context.Context, db *sqldb.DB, workspaceID int64, opt Options) (St
 	if err != nil {
 		return Stats{}, err
 	}
-	restore, err := db.WidenCache(ctx, int64(opt.People))
+	restore, err := db.PrepareBulkLoad(ctx, int64(opt.People))
 	if err != nil {
 		return Stats{}, err
 	}

@@ -9,27 +9,36 @@ import (
 	"github.com/registre/registre/internal/sqldb/sqldbtest"
 )
 
-func TestWidenCacheRestores(t *testing.T) {
+// TestPrepareBulkLoadRestores: during a large load the writing
+// connection has a wider page cache and a later checkpoint; both come
+// back afterwards.
+func TestPrepareBulkLoadRestores(t *testing.T) {
 	ctx := context.Background()
 	db := sqldbtest.Open(t, sqldb.SQLite)
-	cacheSize := func() (n int64) {
+	pragma := func(name string) (n int64) {
 		t.Helper()
-		if err := db.InTx(ctx, func(tx *sqldb.Tx) error { return tx.QueryRow(ctx, "PRAGMA cache_size").Scan(&n) }); err != nil {
+		if err := db.InTx(ctx, func(tx *sqldb.Tx) error { return tx.QueryRow(ctx, "PRAGMA "+name).Scan(&n) }); err != nil {
 			t.Fatal(err)
 		}
 		return n
 	}
-	before := cacheSize()
-	restore, err := db.WidenCache(ctx, 500_000)
+	cache, checkpoint := pragma("cache_size"), pragma("wal_autocheckpoint")
+	restore, err := db.PrepareBulkLoad(ctx, 500_000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := cacheSize(); got != -500_000 {
+	if got := pragma("cache_size"); got != -500_000 {
 		t.Errorf("cache_size during the load = %d, want -500000", got)
 	}
+	if got := pragma("wal_autocheckpoint"); got != 50_000 {
+		t.Errorf("wal_autocheckpoint during the load = %d, want 50000", got)
+	}
 	restore()
-	if got := cacheSize(); got != before {
-		t.Errorf("cache_size after the load = %d, want %d", got, before)
+	if got := pragma("cache_size"); got != cache {
+		t.Errorf("cache_size after the load = %d, want %d", got, cache)
+	}
+	if got := pragma("wal_autocheckpoint"); got != checkpoint {
+		t.Errorf("wal_autocheckpoint after the load = %d, want %d", got, checkpoint)
 	}
 }
 
