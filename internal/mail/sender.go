@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/registre/registre/internal/consent"
+	"github.com/registre/registre/internal/errs"
 )
 
 // Outbox keeps messages until they are sent. Implementations share it
@@ -172,8 +173,16 @@ func (s *Sender) refused(ctx context.Context, msgs []*Message) (map[*Message]str
 		people[b] = append(people[b], m.PersonPublicID)
 	}
 	decisions := map[batch]map[string]consent.Decision{}
+	undecidable := map[batch]bool{}
 	for _, b := range order {
 		d, err := s.Rules.CheckMany(ctx, b.workspaceID, people[b], b.purpose, consent.Email, s.Now())
+		if errs.Is(err, errs.Invalid) || errs.Is(err, errs.NotFound) {
+			// The rules cannot decide (a purpose removed since the
+			// message was queued): its messages are refused with why,
+			// rather than failing every round from now on.
+			undecidable[b] = true
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("check contact rules: %w", err)
 		}
@@ -184,8 +193,11 @@ func (s *Sender) refused(ctx context.Context, msgs []*Message) (map[*Message]str
 		if m.PersonPublicID == "" {
 			continue
 		}
-		d, ok := decisions[batch{m.WorkspaceID, m.Purpose}][m.PersonPublicID]
+		b := batch{m.WorkspaceID, m.Purpose}
+		d, ok := decisions[b][m.PersonPublicID]
 		switch {
+		case undecidable[b]:
+			out[m] = "purpose_unknown"
 		case !ok:
 			out[m] = "person_deleted"
 		case !d.Allowed:

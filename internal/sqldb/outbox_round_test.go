@@ -20,9 +20,10 @@ import (
 
 // TestOutboxRoundChecksEachPerson: one round of the sender holds marketing
 // messages to people who may and may not receive them, a service message
-// and a staff message. The rules are asked for the whole round at once,
-// and only the people they allow receive anything: the real SMTP server
-// gets exactly those, and each refusal is recorded with its reason.
+// and a staff message, and one for a purpose the workspace no longer has.
+// The rules are asked for the whole round at once, and only the people
+// they allow receive anything: the real SMTP server gets exactly those,
+// and each refusal is recorded with its reason.
 func TestOutboxRoundChecksEachPerson(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := audit.WithActor(context.Background(), audit.Actor{Kind: audit.ActorUser, ID: "u1"})
@@ -46,6 +47,7 @@ func TestOutboxRoundChecksEachPerson(t *testing.T) {
 			{"bounced", consent.EmailMarketing, []consent.Change{grant, {Flag: consent.EmailInvalid, Action: consent.Set}}, false, mail.StatusDenied, string(consent.ReasonEmailInvalid)},
 			{"deleted", consent.EmailMarketing, []consent.Change{grant}, true, mail.StatusDenied, "person_deleted"},
 			{"granted too", consent.EmailMarketing, []consent.Change{grant}, false, mail.StatusSent, ""},
+			{"purpose removed", "old_newsletter", []consent.Change{grant}, false, mail.StatusDenied, "purpose_unknown"},
 			{"unsubscribed, service message", consent.TransactionalMail, []consent.Change{{Flag: consent.EmailUnsubscribed, Action: consent.Set}}, false, mail.StatusSent, ""},
 		}
 		ids := make([]string, len(tests))

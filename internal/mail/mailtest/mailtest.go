@@ -96,12 +96,25 @@ type Server struct {
 // Start starts a server on a free loopback port, stopped at the end of t.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	s := newServer()
+	s.srv.AllowInsecureAuth = true
+	s.serve(t, nil)
+	return s
+}
+
+func newServer() *Server {
 	s := &Server{notify: make(chan struct{}, 1)}
 	s.srv = smtp.NewServer(backend{s})
 	s.srv.Domain = "localhost"
-	s.srv.AllowInsecureAuth = true
 	s.srv.MaxMessageBytes = 10 << 20
 	s.srv.ReadTimeout = 30 * time.Second
+	return s
+}
+
+// serve listens on a free loopback port (through wrap, when given) until
+// the end of t.
+func (s *Server) serve(t testing.TB, wrap func(net.Listener) net.Listener) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -109,9 +122,11 @@ func Start(t testing.TB) *Server {
 	host, port, _ := net.SplitHostPort(ln.Addr().String())
 	s.Host = host
 	s.Port, _ = strconv.Atoi(port)
+	if wrap != nil {
+		ln = wrap(ln)
+	}
 	go s.srv.Serve(ln)
 	t.Cleanup(func() { s.srv.Close() })
-	return s
 }
 
 // FailNext makes the next n messages fail with a temporary error.
@@ -147,7 +162,9 @@ func (s *Server) Wait(t testing.TB, n int, d time.Duration) []Received {
 
 type backend struct{ s *Server }
 
-func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) { return &session{s: b.s, conn: c}, nil }
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{s: b.s, conn: c}, nil
+}
 
 type session struct {
 	s      *Server

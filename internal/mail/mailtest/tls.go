@@ -9,11 +9,8 @@ import (
 	"crypto/x509/pkix"
 	"math/big"
 	"net"
-	"strconv"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-smtp"
 )
 
 // Encryption is how a TLS test server protects its connections.
@@ -31,26 +28,14 @@ const (
 // refused before encryption, and Received.TLS says how each message came.
 func StartTLS(t testing.TB, enc Encryption) *Server {
 	t.Helper()
-	cert := selfSigned(t)
-	s := &Server{notify: make(chan struct{}, 1)}
-	s.srv = smtp.NewServer(backend{s})
-	s.srv.Domain = "localhost"
+	s := newServer()
 	s.srv.AllowInsecureAuth = false
-	s.srv.MaxMessageBytes = 10 << 20
-	s.srv.ReadTimeout = 30 * time.Second
-	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	host, port, _ := net.SplitHostPort(ln.Addr().String())
-	s.Host = host
-	s.Port, _ = strconv.Atoi(port)
+	s.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{selfSigned(t)}, MinVersion: tls.VersionTLS12}
+	var wrap func(net.Listener) net.Listener
 	if enc == ImplicitTLS {
-		ln = tls.NewListener(ln, s.srv.TLSConfig)
+		wrap = func(ln net.Listener) net.Listener { return tls.NewListener(ln, s.srv.TLSConfig) }
 	}
-	go s.srv.Serve(ln)
-	t.Cleanup(func() { s.srv.Close() })
+	s.serve(t, wrap)
 	return s
 }
 
