@@ -143,6 +143,17 @@ func (a *API) publishForm(w http.ResponseWriter, r *http.Request, c *caller) err
 	return nil
 }
 
+func (a *API) unpublishForm(w http.ResponseWriter, r *http.Request, c *caller) error {
+	id, err := formID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := a.Forms.Unpublish(r.Context(), c.workspaceID, id); err != nil {
+		return err
+	}
+	return a.writeForm(w, r, c, http.StatusOK, id)
+}
+
 func (a *API) getFormVersion(w http.ResponseWriter, r *http.Request, c *caller) error {
 	id, err := formID(r)
 	if err != nil {

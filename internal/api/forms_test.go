@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/registre/registre/internal/audit"
+	"github.com/registre/registre/internal/errs"
 	"github.com/registre/registre/internal/forms"
 	"github.com/registre/registre/internal/sqldb"
 	"github.com/registre/registre/internal/sqldb/sqldbtest"
@@ -139,6 +140,32 @@ func TestFormsAPI(t *testing.T) {
 			{name: "another workspace's version", method: "GET", path: "/api/v1/forms/" + f.ID + "/versions/1", token: "other", status: 404},
 			{name: "another workspace publishing", method: "POST", path: "/api/v1/forms/" + f.ID + "/publish", token: "other", status: 404},
 		})
+
+		// Unpublished, the address serves nothing; the versions stay, and
+		// publishing again reopens it.
+		if _, _, _, err := e.forms.Published(ctx, f.Slug); err != nil {
+			t.Fatalf("published form not served: %v", err)
+		}
+		run(t, e, []step{
+			{name: "reader unpublishing", method: "POST", path: "/api/v1/forms/" + f.ID + "/unpublish", token: "reader", status: 403},
+			{name: "another workspace unpublishing", method: "POST", path: "/api/v1/forms/" + f.ID + "/unpublish", token: "other", status: 404},
+			{name: "unpublish", method: "POST", path: "/api/v1/forms/" + f.ID + "/unpublish", token: "sales", status: 200,
+				want: []string{`"status":"unpublished"`, `"versions":[{`}},
+			{name: "unpublish again", method: "POST", path: "/api/v1/forms/" + f.ID + "/unpublish", token: "sales", status: 409},
+		})
+		if _, _, _, err := e.forms.Published(ctx, f.Slug); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("unpublished form still served: %v", err)
+		}
+		var n int
+		if err := e.db.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'form.unpublish' AND object_id = $1`, f.ID).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("form.unpublish audited %d times, %v", n, err)
+		}
+		if r := e.do(t, "POST", "/api/v1/forms/"+f.ID+"/publish", "sales", ""); r.status != 201 || !strings.Contains(r.body, `"number":2`) {
+			t.Fatalf("publish again: %d %s", r.status, r.body)
+		}
+		if _, v, _, err := e.forms.Published(ctx, f.Slug); err != nil || v.Number != 2 {
+			t.Fatalf("published again: %v", err)
+		}
 	})
 }
 

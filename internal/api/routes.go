@@ -66,6 +66,7 @@ func (a *API) routes() []route {
 		{"GET /api/v1/forms/{id}", auth.PermRead, a.getForm},
 		{"PUT /api/v1/forms/{id}", auth.PermWrite, a.updateForm},
 		{"POST /api/v1/forms/{id}/publish", auth.PermWrite, a.publishForm},
+		{"POST /api/v1/forms/{id}/unpublish", auth.PermWrite, a.unpublishForm},
 		{"GET /api/v1/forms/{id}/versions/{version}", auth.PermRead, a.getFormVersion},
 		{"GET /api/v1/forms/{id}/submissions", auth.PermRead, a.listFormSubmissions},
 

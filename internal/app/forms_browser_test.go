@@ -105,6 +105,16 @@ func TestBrowserFormDoubleOptIn(t *testing.T) {
 			t.Errorf("embed code: %.300s", got)
 		}
 		shot("form-builder")
+		step("unpublish it", chromedp.Click(css(`[data-testid="unpublish"]`)), chromedp.WaitVisible(css(`[data-testid="publish"]`)))
+		if got := text("main"); !strings.Contains(got, "Dépublié") || !strings.Contains(got, "Brouillon") {
+			t.Errorf("after unpublishing: %.300q", got)
+		}
+		step("open its address", chromedp.Navigate(e.srv.URL+"/f/newsletter"), chromedp.WaitVisible(css("body")))
+		// The page speaks the browser's language: headless Chromium may
+		// ask for English whatever --lang says.
+		if got := text("body"); !strings.Contains(got, "Il n'y a pas de formulaire à cette adresse") && !strings.Contains(got, "There is no form at this address") {
+			t.Errorf("unpublished form's address: %.300q", got)
+		}
 		step("open the double opt-in settings", chromedp.Navigate(e.srv.URL+"/settings/forms"), chromedp.WaitVisible(css("#f-body_fr")))
 		shot("form-settings")
 	})

@@ -77,6 +77,11 @@ func (s *Service) published(ctx context.Context, slug string) (*published, error
 		return p, nil
 	}
 	f, err := s.Store.PublishedForm(ctx, slug)
+	if errs.Is(err, errs.NotFound) {
+		// Never published, unpublished or deleted: the visitor needs
+		// no more than this.
+		return nil, errs.Errorf(errs.NotFound, "There is no form at this address.")
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -187,6 +187,28 @@ func (s *Service) Publish(ctx context.Context, workspaceID int64, publicID strin
 	return v, nil
 }
 
+// Unpublish closes a form: its address answers that there is no form
+// there, until it is published again. Its versions, submissions and
+// consent proofs stay, and the confirmation links already sent still work
+// (a person who subscribed may still confirm). Conflict when it is not
+// published.
+func (s *Service) Unpublish(ctx context.Context, workspaceID int64, publicID string) (*Form, error) {
+	f, err := s.Store.Form(ctx, workspaceID, publicID)
+	if err != nil {
+		return nil, err
+	}
+	if f.CurrentVersionID == 0 {
+		return nil, errs.Errorf(errs.Conflict, "This form is not published.")
+	}
+	e := audit.NewEntry(ctx, workspaceID, "form.unpublish", "form", f.PublicID, map[string]any{"version": f.CurrentVersion})
+	if err := s.Store.Unpublish(ctx, f, e); err != nil {
+		return nil, err
+	}
+	s.cache.forget()
+	f.CurrentVersionID, f.CurrentVersion = 0, 0
+	return f, nil
+}
+
 // Published returns the form served at slug, its current version and the
 // workspace's settings. NotFound when there is none.
 func (s *Service) Published(ctx context.Context, slug string) (*Form, *Version, Settings, error) {

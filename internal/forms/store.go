@@ -153,6 +153,9 @@ type Store interface {
 	SaveDraft(ctx context.Context, f *Form, e audit.Entry) error
 	// Publish stores v as the form's next version and makes it current.
 	Publish(ctx context.Context, v *Version, e audit.Entry) error
+	// Unpublish stops serving a form's current version, with the audit
+	// entry; its versions, submissions and proofs stay.
+	Unpublish(ctx context.Context, f *Form, e audit.Entry) error
 	Version(ctx context.Context, id int64) (*Version, error)
 	// Versions lists a form's published versions, newest first.
 	Versions(ctx context.Context, workspaceID, formID int64) ([]Version, error)

@@ -129,6 +129,21 @@ func (s FormStore) Publish(ctx context.Context, v *forms.Version, e audit.Entry)
 	})
 }
 
+// Unpublish clears the form's current version (see forms.Store).
+func (s FormStore) Unpublish(ctx context.Context, f *forms.Form, e audit.Entry) error {
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE forms SET current_version_id = NULL WHERE id = $1 AND workspace_id = $2
+			AND current_version_id IS NOT NULL`, f.ID, f.WorkspaceID)
+		if err != nil {
+			return fmt.Errorf("unpublish form: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.Errorf(errs.Conflict, "This form is not published.")
+		}
+		return insertAudit(ctx, tx, e)
+	})
+}
+
 const versionColumns = `v.id, v.public_id, v.form_id, v.workspace_id, v.number, v.definition, v.sha256, v.created_at, v.created_by`
 
 func scanVersion(row interface{ Scan(...any) error }) (*forms.Version, error) {

@@ -209,6 +209,17 @@ func (s *Server) saveForm(w http.ResponseWriter, r *http.Request, si *sessionInf
 	return nil
 }
 
+// unpublishForm closes the form's hosted page and embeds.
+func (s *Server) unpublishForm(w http.ResponseWriter, r *http.Request, si *sessionInfo) error {
+	f, err := s.Forms.Unpublish(r.Context(), si.workspace.ID, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, "Unpublished: the hosted page and the embedded forms no longer take submissions. Publish again to reopen them.")
+	http.Redirect(w, r, "/forms/"+f.PublicID, http.StatusSeeOther)
+	return nil
+}
+
 // readDefinition reads the builder's fields into a definition.
 func readDefinition(r *http.Request, old forms.Definition) (string, forms.Definition) {
 	pf := r.PostForm

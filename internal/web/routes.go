@@ -48,6 +48,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /forms", s.page(auth.PermWrite, s.createForm))
 	mux.HandleFunc("GET /forms/{id}", s.page(auth.PermWrite, s.editForm))
 	mux.HandleFunc("POST /forms/{id}", s.page(auth.PermWrite, s.saveForm))
+	mux.HandleFunc("POST /forms/{id}/unpublish", s.page(auth.PermWrite, s.unpublishForm))
 
 	mux.HandleFunc("GET /organisations", s.page(auth.PermRead, s.listOrganisations))
 	mux.HandleFunc("POST /organisations/search", s.page(auth.PermRead, s.searchOrganisations))
