@@ -23,15 +23,21 @@ func insertAudit(ctx context.Context, tx *Tx, e audit.Entry) error {
 	if err != nil {
 		return fmt.Errorf("audit detail: %w", err)
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO audit_log
-		(workspace_id, at, actor_kind, actor_id, action, object_type, object_id, request_id, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		nullID(e.WorkspaceID), e.At.UnixMicro(), string(e.Actor.Kind), e.Actor.ID, e.Action,
-		e.ObjectType, e.ObjectID, e.RequestID, detail)
-	if err != nil {
+	if _, err = tx.Exec(ctx, insertAuditSQL, auditRow(e, detail)...); err != nil {
 		return fmt.Errorf("write audit entry: %w", err)
 	}
 	return nil
+}
+
+// auditColumns and auditRow are an entry as a row, for insertAudit and
+// for the multi-row INSERTs of a group of form submissions.
+const auditColumns = "workspace_id, at, actor_kind, actor_id, action, object_type, object_id, request_id, detail"
+
+var insertAuditSQL = MultiRowSQL("INSERT INTO audit_log ("+auditColumns+") VALUES ", "", 1, 9)
+
+func auditRow(e audit.Entry, detail string) []any {
+	return []any{nullID(e.WorkspaceID), e.At.UnixMicro(), string(e.Actor.Kind), e.Actor.ID, e.Action,
+		e.ObjectType, e.ObjectID, e.RequestID, detail}
 }
 
 // List returns entries matching f, newest first.

@@ -18,6 +18,7 @@ type submitReq struct {
 	plan    *forms.Plan
 	res     *forms.Result
 	err     error
+	fresh   *preparedNew // when the group writes it with the other new people
 	retries int
 	done    chan struct{}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/errs"
 	"github.com/registre/registre/internal/forms"
-	"github.com/registre/registre/internal/mail"
 )
 
 // A group of submissions is applied in two parts. The plans that create a
@@ -212,9 +211,12 @@ func splitNew(ctx context.Context, tx *Tx, keys map[int64][]byte, group []*submi
 // (a value the database would refuse, an event or a message that does not
 // validate): there, each fails alone under its savepoint, with its own
 // error, instead of failing the multi-row statements of the whole group.
+// The others keep what was worked out for them (r.fresh), which applyNew
+// writes as it is.
 func vetNew(fresh, rest []*submitReq) (ok, others []*submitReq) {
 	for _, r := range fresh {
-		if vetPlan(r.plan) == nil {
+		var err error
+		if r.fresh, err = prepareNew(r.plan); err == nil {
 			ok = append(ok, r)
 		} else {
 			others = append(others, r)
@@ -226,26 +228,46 @@ func vetNew(fresh, rest []*submitReq) (ok, others []*submitReq) {
 	return ok, append(others, rest...)
 }
 
-func vetPlan(p *forms.Plan) error {
-	if _, err := jsonText(p.New.Custom); err != nil {
-		return err
+// preparedNew is what a fresh plan writes besides its person's fields.
+type preparedNew struct {
+	custom    string           // the person's custom fields, as JSON
+	detail    string           // the audit entry's detail, as JSON
+	events    []*consent.Event // their person id is set once it is known
+	requested []string         // the purposes asked for under double opt-in
+}
+
+func prepareNew(p *forms.Plan) (*preparedNew, error) {
+	out := &preparedNew{}
+	var err error
+	if out.custom, err = jsonText(p.New.Custom); err != nil {
+		return nil, err
 	}
-	if _, err := jsonText(p.Audit.Detail); err != nil {
-		return err
+	if p.Audit.Detail == nil {
+		p.Audit.Detail = map[string]any{}
 	}
+	p.Audit.Detail["person"] = p.New.PublicID
+	if out.detail, err = jsonText(p.Audit.Detail); err != nil {
+		return nil, fmt.Errorf("audit detail: %w", err)
+	}
+	// A new person has no consent yet: every ticked box is requested, or
+	// granted.
 	for _, c := range p.Consents {
-		if _, err := consentEvent(p, c, p.New); err != nil {
-			return err
+		if c.Action == consent.Request {
+			out.requested = append(out.requested, c.Purpose)
 		}
+		e, err := consentEvent(p, c, p.New)
+		if err != nil {
+			return nil, err
+		}
+		out.events = append(out.events, e)
 	}
 	for _, m := range p.Messages {
-		probe := *m
-		probe.WorkspaceID, probe.PersonPublicID = p.WorkspaceID, p.New.PublicID
-		if err := probe.Validate(); err != nil {
-			return err
+		m.WorkspaceID, m.PersonPublicID = p.WorkspaceID, p.New.PublicID
+		if err := m.Validate(); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // newFormPeopleRows is the multi-row INSERT of people created by forms:
@@ -270,16 +292,12 @@ func (s FormStore) applyNew(ctx context.Context, tx *Tx, fresh []*submitReq) ([]
 	for _, r := range fresh {
 		p := r.plan.New
 		p.ID = 0 // set by this insert, not by a rolled-back attempt
-		custom, err := jsonText(p.Custom)
-		if err != nil {
-			return nil, err
-		}
 		sortKey, altKey := p.SortKeys()
 		a := p.Address
 		people.add(p.PublicID, p.WorkspaceID, p.FirstName, p.LastName, sortKey, altKey, p.PrimaryEmail(), p.PrimaryPhone(),
 			p.JobTitle, nullID(p.OrganisationID), string(p.Lifecycle), string(p.Audience), string(p.Origin), p.OriginDetail,
 			p.CollectedAt.UnixMicro(), a.Line1, a.Line2, a.PostalCode, a.City, a.Region, a.Country, nullID(p.OwnerUserID),
-			custom, p.CreatedAt.UnixMicro(), p.UpdatedAt.UnixMicro(), p.SoftOptIn, r.plan.At.UnixMicro())
+			r.fresh.custom, p.CreatedAt.UnixMicro(), p.UpdatedAt.UnixMicro(), p.SoftOptIn, r.plan.At.UnixMicro())
 		byPublicID[p.PublicID] = p
 	}
 	err := people.exec(ctx, tx, func(row interface{ Scan(...any) error }) error {
@@ -301,7 +319,7 @@ func (s FormStore) applyNew(ctx context.Context, tx *Tx, fresh []*submitReq) ([]
 		created_person, status`, " RETURNING public_id, id")
 	activities := newMultiRow("activities", `public_id, workspace_id, person_id, kind, occurred_at, subject, body,
 		outcome, counts_as_interaction, created_at, form_id`, "")
-	audits := newMultiRow("audit_log", "workspace_id, at, actor_kind, actor_id, action, object_type, object_id, request_id, detail", "")
+	audits := newMultiRow("audit_log", auditColumns, "")
 	bySubmission := make(map[string]*submitReq, len(fresh))
 	for _, r := range fresh {
 		p, person := r.plan, r.plan.New
@@ -322,17 +340,7 @@ func (s FormStore) applyNew(ctx context.Context, tx *Tx, fresh []*submitReq) ([]
 		bySubmission[p.SubmissionID] = r
 		activities.add(crm.NewPublicID(), p.WorkspaceID, person.ID, string(crm.KindFormSubmission), p.At.UnixMicro(),
 			clipText(p.Form.Name, crm.MaxNameLength), fmt.Sprintf("v%d", p.Version.Number), "", true, p.At.UnixMicro(), p.Form.ID)
-		if p.Audit.Detail == nil {
-			p.Audit.Detail = map[string]any{}
-		}
-		p.Audit.Detail["person"] = person.PublicID
-		e := p.Audit
-		detail, err := jsonText(e.Detail)
-		if err != nil {
-			return nil, fmt.Errorf("audit detail: %w", err)
-		}
-		audits.add(nullID(e.WorkspaceID), e.At.UnixMicro(), string(e.Actor.Kind), e.Actor.ID, e.Action, e.ObjectType,
-			e.ObjectID, e.RequestID, detail)
+		audits.add(auditRow(p.Audit, r.fresh.detail)...)
 		r.res = &forms.Result{PersonPublicID: person.PublicID, Created: true}
 	}
 	if err := emails.exec(ctx, tx, nil); err != nil {
@@ -373,47 +381,26 @@ func (s FormStore) applyNew(ctx context.Context, tx *Tx, fresh []*submitReq) ([]
 	return s.newMessages(ctx, tx, fresh, subIDs)
 }
 
-// newMessages builds the consent events of fresh plans (a new person has
-// no consent yet: every ticked box is requested, or granted) and writes
-// their double opt-in requests and queued emails.
+// newMessages returns the consent events of fresh plans, now that their
+// people have ids, and writes their double opt-in requests and queued
+// emails.
 func (s FormStore) newMessages(ctx context.Context, tx *Tx, fresh []*submitReq, subIDs map[*submitReq]int64) ([]*consent.Event, error) {
-	optins := newMultiRow("optin_requests", `public_id, workspace_id, person_id, submission_id, kind, purposes,
-		created_at, expires_at, status`, "")
-	outbox := newMultiRow("outbox", `workspace_id, person_public_id, purpose, kind, from_addr, reply_to, to_addr, subject,
-		text_body, html_body, message_id, status, next_attempt_at, created_at`, "")
-	queue := func(m *mail.Message, at time.Time) error {
-		if err := m.Validate(); err != nil {
-			return err
-		}
-		outbox.add(m.WorkspaceID, m.PersonPublicID, m.Purpose, m.Kind, m.From, m.ReplyTo, m.To, m.Subject, m.Text, m.HTML,
-			m.MessageID, "queued", at.UnixMicro(), at.UnixMicro())
-		return nil
-	}
+	optins := newMultiRow("optin_requests", optinInsertColumns, "")
+	outbox := newMultiRow("outbox", outboxColumns, "")
 	type member struct{ user, ws int64 }
 	notifyTo := map[member]string{}
 	var events []*consent.Event
 	for _, r := range fresh {
 		p, person := r.plan, r.plan.New
-		var requested []string
-		for _, c := range p.Consents {
-			if c.Action == consent.Request {
-				requested = append(requested, c.Purpose)
-			}
-			e, err := consentEvent(p, c, person)
-			if err != nil {
-				return nil, err
-			}
-			events = append(events, e)
+		for _, e := range r.fresh.events {
+			e.PersonID = person.ID
 		}
-		if o := p.Optin; o != nil && len(requested) > 0 {
-			o.PersonID, o.PersonPublicID, o.SubmissionID, o.Purposes = person.ID, person.PublicID, subIDs[r], requested
-			optins.add(o.PublicID, o.WorkspaceID, o.PersonID, nullID(o.SubmissionID), o.Kind, strings.Join(o.Purposes, ","),
-				o.CreatedAt.UnixMicro(), o.ExpiresAt.UnixMicro(), "pending")
-			for _, m := range p.Messages {
-				m.WorkspaceID, m.PersonPublicID = p.WorkspaceID, person.PublicID
-				if err := queue(m, p.At); err != nil {
-					return nil, err
-				}
+		events = append(events, r.fresh.events...)
+		if o := p.Optin; o != nil && len(r.fresh.requested) > 0 {
+			o.PersonID, o.PersonPublicID, o.SubmissionID, o.Purposes = person.ID, person.PublicID, subIDs[r], r.fresh.requested
+			optins.add(optinRow(o)...)
+			for _, m := range p.Messages { // validated by prepareNew
+				outbox.add(outboxRow(m, p.At)...)
 			}
 		}
 		if p.Notify == nil {
@@ -434,9 +421,10 @@ func (s FormStore) newMessages(ctx context.Context, tx *Tx, fresh []*submitReq, 
 		m := *p.Notify
 		m.WorkspaceID, m.To = p.WorkspaceID, to
 		m.Text = strings.ReplaceAll(m.Text, forms.PersonPlaceholder, person.PublicID)
-		if err := queue(&m, p.At); err != nil {
+		if err := m.Validate(); err != nil {
 			return nil, err
 		}
+		outbox.add(outboxRow(&m, p.At)...)
 	}
 	if err := optins.exec(ctx, tx, nil); err != nil {
 		return nil, fmt.Errorf("insert opt-in requests: %w", err)

@@ -232,14 +232,21 @@ func (s FormStore) submitMessages(ctx context.Context, tx *Tx, p *forms.Plan, pe
 }
 
 func insertOptin(ctx context.Context, tx *Tx, r *forms.OptinRequest) error {
-	err := tx.QueryRow(ctx, `INSERT INTO optin_requests (public_id, workspace_id, person_id, submission_id, kind, purposes,
-		created_at, expires_at, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending') RETURNING id`,
-		r.PublicID, r.WorkspaceID, r.PersonID, nullID(r.SubmissionID), r.Kind, strings.Join(r.Purposes, ","),
-		r.CreatedAt.UnixMicro(), r.ExpiresAt.UnixMicro()).Scan(&r.ID)
-	if err != nil {
+	if err := tx.QueryRow(ctx, insertOptinSQL, optinRow(r)...).Scan(&r.ID); err != nil {
 		return fmt.Errorf("insert opt-in request: %w", err)
 	}
 	return nil
+}
+
+// optinInsertColumns and optinRow are a new opt-in request as a row, for
+// insertOptin and for the multi-row INSERTs of a group of submissions.
+const optinInsertColumns = "public_id, workspace_id, person_id, submission_id, kind, purposes, created_at, expires_at, status"
+
+var insertOptinSQL = MultiRowSQL("INSERT INTO optin_requests ("+optinInsertColumns+") VALUES ", " RETURNING id", 1, 9)
+
+func optinRow(r *forms.OptinRequest) []any {
+	return []any{r.PublicID, r.WorkspaceID, r.PersonID, nullID(r.SubmissionID), r.Kind, strings.Join(r.Purposes, ","),
+		r.CreatedAt.UnixMicro(), r.ExpiresAt.UnixMicro(), forms.StatusPending}
 }
 
 // memberEmail is the address of a staff user still active in the

@@ -19,15 +19,22 @@ func enqueueMail(ctx context.Context, tx *Tx, m *mail.Message, now time.Time) er
 	if err := m.Validate(); err != nil {
 		return err
 	}
-	err := tx.QueryRow(ctx, `INSERT INTO outbox (workspace_id, person_public_id, purpose, kind, from_addr, reply_to,
-		to_addr, subject, text_body, html_body, message_id, status, next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $12) RETURNING id`,
-		m.WorkspaceID, m.PersonPublicID, m.Purpose, m.Kind, m.From, m.ReplyTo, m.To, m.Subject, m.Text, m.HTML,
-		m.MessageID, now.UnixMicro()).Scan(&m.ID)
-	if err != nil {
+	if err := tx.QueryRow(ctx, enqueueSQL, outboxRow(m, now)...).Scan(&m.ID); err != nil {
 		return fmt.Errorf("queue email: %w", err)
 	}
 	return nil
+}
+
+// outboxColumns and outboxRow are a queued message as a row, for
+// enqueueMail and for the multi-row INSERTs of a group of form submissions.
+const outboxColumns = `workspace_id, person_public_id, purpose, kind, from_addr, reply_to, to_addr, subject,
+	text_body, html_body, message_id, status, next_attempt_at, created_at`
+
+var enqueueSQL = MultiRowSQL("INSERT INTO outbox ("+outboxColumns+") VALUES ", " RETURNING id", 1, 14)
+
+func outboxRow(m *mail.Message, now time.Time) []any {
+	return []any{m.WorkspaceID, m.PersonPublicID, m.Purpose, m.Kind, m.From, m.ReplyTo, m.To, m.Subject, m.Text, m.HTML,
+		m.MessageID, mail.StatusQueued, now.UnixMicro(), now.UnixMicro()}
 }
 
 // Claim leases up to limit due messages. On PostgreSQL, SKIP LOCKED lets
