@@ -102,22 +102,25 @@ func validateCustom(v *errs.Validation, prefix string, in map[string]any, defs [
 		v.Add(prefix, "too many custom fields")
 		return out
 	}
-	byKey := map[string]CustomField{}
-	for _, d := range defs {
-		if d.Entity == entity {
-			byKey[d.Key] = d
+	// A scan of the definitions rather than a map of them: a workspace has
+	// a few dozen, and an import validates a million people.
+	find := func(key string) (CustomField, bool) {
+		for _, d := range defs {
+			if d.Entity == entity && d.Key == key {
+				return d, true
+			}
 		}
+		return CustomField{}, false
 	}
 	for key, raw := range in {
-		field := prefix + "." + key
-		def, ok := byKey[key]
+		def, ok := find(key)
 		if !ok {
-			v.Add(field, "is not a custom field of this workspace")
+			v.Add(prefix+"."+key, "is not a custom field of this workspace")
 			continue
 		}
 		val, problem := customValue(def, raw)
 		if problem != "" {
-			v.Add(field, problem)
+			v.Add(prefix+"."+key, problem)
 			continue
 		}
 		if val != nil {

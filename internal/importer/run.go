@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -25,6 +26,18 @@ type Batch struct {
 	Problems []Problem
 	Rows     int64 // rows read, blank ones excluded
 	LastLine int64
+	// Prepared is what a Preparer worked out for the batch before its
+	// transaction; WriteBatch works it out itself when it is nil.
+	Prepared any
+}
+
+// Preparer is what a Store may also offer: the work on a batch that needs
+// no transaction (keyed hashes, encodings, identifiers), done by the
+// goroutine that parses the next rows while the writer writes. The
+// writer, which holds the database's only write lock on SQLite, is what
+// limits an import's speed.
+type Preparer interface {
+	PrepareBatch(ctx context.Context, imp *Import, b *Batch) error
 }
 
 // Loader is what a Store may also offer for large files: room for the
@@ -105,9 +118,13 @@ func Run(ctx context.Context, st Store, imp *Import, src Source, parser *Parser,
 	defer cancel()
 	batches := make(chan *Batch, 1)
 	var readErr error
+	prepare := func(*Batch) error { return nil }
+	if p, ok := st.(Preparer); ok {
+		prepare = func(b *Batch) error { return p.PrepareBatch(ctx, imp, b) }
+	}
 	go func() {
 		defer close(batches)
-		readErr = produce(ctx, src, parser, imp.Line, int64(batchRows), batches)
+		readErr = produce(ctx, src, parser, imp.Line, int64(batchRows), prepare, batches)
 	}()
 	for b := range batches {
 		if err := st.WriteBatch(ctx, imp, b); err != nil {
@@ -126,10 +143,15 @@ func Run(ctx context.Context, st Store, imp *Import, src Source, parser *Parser,
 	return ctx.Err()
 }
 
-// produce parses rows after line skip into batches.
-func produce(ctx context.Context, src Source, parser *Parser, skip, batchRows int64, out chan<- *Batch) error {
+// produce parses rows after line skip into batches, prepared for writing.
+func produce(ctx context.Context, src Source, parser *Parser, skip, batchRows int64, prepare func(*Batch) error,
+	out chan<- *Batch) error {
 	b := &Batch{}
+	var prepErr error
 	send := func() bool {
+		if prepErr = prepare(b); prepErr != nil {
+			return false
+		}
 		select {
 		case out <- b:
 			b = &Batch{}
@@ -144,8 +166,8 @@ func produce(ctx context.Context, src Source, parser *Parser, skip, batchRows in
 			break
 		}
 		if err != nil {
-			if b.LastLine > 0 {
-				send()
+			if b.LastLine > 0 && !send() && prepErr != nil {
+				return prepErr
 			}
 			return err
 		}
@@ -162,11 +184,11 @@ func produce(ctx context.Context, src Source, parser *Parser, skip, batchRows in
 		}
 		b.Problems = append(b.Problems, probs...)
 		if b.Rows >= batchRows && !send() {
-			return ctx.Err()
+			return cmp.Or(prepErr, ctx.Err())
 		}
 	}
 	if b.LastLine > 0 && !send() {
-		return ctx.Err()
+		return cmp.Or(prepErr, ctx.Err())
 	}
 	return nil
 }

@@ -36,9 +36,9 @@ type DB struct {
 	read    *sql.DB
 	write   *sql.DB
 	dialect dialect
-	// stmts holds statements prepared on the write pool, by SQL text:
-	// the large multi-row INSERTs of imports cost more to parse than
-	// to run.
+	// stmts holds statements prepared on the write pool, by
+	// preparedKey: the large multi-row INSERTs of imports cost more to
+	// parse than to run.
 	stmts sync.Map
 }
 

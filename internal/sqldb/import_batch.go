@@ -100,6 +100,8 @@ type existingPerson struct {
 type pending struct {
 	r          *importer.Record
 	hashes     []consent.Suppression
+	publicID   string // drawn ahead for a new person ("": draw it then)
+	custom     string // the custom values encoded ahead ("": encode them then)
 	existing   existingPerson
 	created    existingPerson // the ids insertPeople gave the new person
 	suppressed bool           // flagged under the "flag" policy
@@ -138,9 +140,14 @@ func (w *batchWriter) write(ctx context.Context, b *importer.Batch) error {
 	if w.bits, err = purposeBits(ctx, w.tx, w.ws()); err != nil {
 		return err
 	}
+	pb, err := w.prepared(b)
+	if err != nil {
+		return err
+	}
 	all := make([]*pending, len(b.Records))
 	for i, r := range b.Records {
-		all[i] = &pending{r: r, hashes: personHashes(w.key, r.Person.Emails, r.Person.Phones)}
+		pr := &pb.rows[i]
+		all[i] = &pending{r: r, hashes: pr.hashes, publicID: pr.publicID, custom: pr.custom}
 	}
 	byEmail, byPhone, err := w.lookup(ctx, all)
 	if err != nil {

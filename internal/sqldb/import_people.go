@@ -1,6 +1,7 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -115,12 +116,15 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 		for _, g := range p.grants {
 			granted |= w.bits[g]
 		}
-		id := crm.NewPublicID()
+		id := cmp.Or(p.publicID, crm.NewPublicID())
 		publicIDs[i], byPublicID[id] = id, p
 		per := p.r.Person
-		custom, err := jsonText(per.Custom)
-		if err != nil {
-			return err
+		custom := p.custom
+		if custom == "" {
+			var err error
+			if custom, err = jsonText(per.Custom); err != nil {
+				return err
+			}
 		}
 		sortKey, altKey := p.r.SortKey, p.r.AltKey
 		a := per.Address

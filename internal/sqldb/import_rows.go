@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,62 +28,136 @@ func newMultiRow(table, columns, tail string) *multiRow {
 		width: strings.Count(columns, ",") + 1}
 }
 
-func (m *multiRow) add(row ...any) { m.values = append(m.values, row...) }
+func (m *multiRow) add(row ...any) {
+	if m.values == nil {
+		m.grow(1)
+	}
+	m.values = append(m.values, row...)
+}
+
+// valueBuffers keeps the values of finished statements for the next
+// ones: a batch of 10,000 people binds about 700,000 values, and making
+// them anew each batch made a tenth of an import's garbage.
+var valueBuffers sync.Pool
 
 // grow makes room for n rows.
-func (m *multiRow) grow(n int) { m.values = make([]any, 0, n*m.width) }
-func (m *multiRow) rows() int  { return len(m.values) / m.width }
+func (m *multiRow) grow(n int) {
+	need := n * m.width
+	if m.values == nil {
+		if b, ok := valueBuffers.Get().(*[]any); ok {
+			m.values = (*b)[:0]
+		}
+	}
+	if cap(m.values)-len(m.values) < need {
+		m.values = append(make([]any, 0, len(m.values)+need), m.values...)
+	}
+}
+
+// release hands the values back for reuse; the rows are gone.
+func (m *multiRow) release() {
+	if m.values == nil {
+		return
+	}
+	clear(m.values[:cap(m.values)])
+	b := m.values[:0]
+	m.values = nil
+	valueBuffers.Put(&b)
+}
+
+func (m *multiRow) rows() int { return len(m.values) / m.width }
 
 // statementText caches the text of each table's full-size statement, the
-// one every large batch repeats. The shorter last statement of a batch is
-// built each time: one text per row count would grow the cache without
-// bound (up to a thousand texts of tens of kilobytes per table).
+// one every large batch repeats, in each engine's placeholders. Other
+// sizes are built each time (or prepared once, see prepare): one text per
+// row count would grow the cache without bound (up to a thousand texts of
+// tens of kilobytes per table).
 var statementText sync.Map
 
-func (m *multiRow) sql(n int) string {
+type statementKey struct {
+	head, tail string
+	engine     Engine
+}
+
+func (m *multiRow) sql(db *DB, n int) string {
 	if n != m.perStatement() {
-		return MultiRowSQL(m.head, m.tail, n, m.width)
+		return db.dialect.rebind(MultiRowSQL(m.head, m.tail, n, m.width))
 	}
-	key := m.head + m.tail
+	key := statementKey{m.head, m.tail, db.Engine}
 	if q, ok := statementText.Load(key); ok {
 		return q.(string)
 	}
-	q := MultiRowSQL(m.head, m.tail, n, m.width)
+	q := db.dialect.rebind(MultiRowSQL(m.head, m.tail, n, m.width))
 	statementText.Store(key, q)
 	return q
 }
 
 func (m *multiRow) perStatement() int { return rowsParams / m.width }
 
-// prepare readies the statement of a full batch of rows on the write pool,
-// outside any transaction (on SQLite the transaction holds the only
-// connection): executed in a transaction it is then not parsed again.
+// preparedKey names a statement of DB.stmts: a table's multi-row INSERT
+// of a number of rows.
+type preparedKey struct {
+	head, tail string
+	rows       int
+}
+
+func (m *multiRow) key(n int) preparedKey { return preparedKey{m.head, m.tail, n} }
+
+// prepare readies, on the write pool and outside any transaction (on
+// SQLite the transaction holds the only connection), the statements exec
+// runs: the full-size one and, on SQLite, one per power of two below it,
+// so that the shorter last rows of a batch go through prepared statements
+// too. Parsing the last statement of each batch anew (hundreds of rows,
+// thousands of values) took a tenth of a SQLite import.
 func (m *multiRow) prepare(ctx context.Context, db *DB) error {
-	q := db.dialect.rebind(m.sql(m.perStatement()))
-	if _, ok := db.stmts.Load(q); ok {
-		return nil
+	per := m.perStatement()
+	sizes := []int{per}
+	for n := 1; db.Engine == SQLite && n < per; n *= 2 {
+		sizes = append(sizes, n)
 	}
-	st, err := db.write.PrepareContext(ctx, q)
-	if err != nil {
-		return fmt.Errorf("prepare insert: %w", err)
-	}
-	if _, loaded := db.stmts.LoadOrStore(q, st); loaded {
-		st.Close()
+	for _, n := range sizes {
+		if _, ok := db.stmts.Load(m.key(n)); ok {
+			continue
+		}
+		st, err := db.write.PrepareContext(ctx, m.sql(db, n))
+		if err != nil {
+			return fmt.Errorf("prepare insert: %w", err)
+		}
+		if _, loaded := db.stmts.LoadOrStore(m.key(n), st); loaded {
+			st.Close()
+		}
 	}
 	return nil
 }
 
+// chunk returns how many of the rows left the next statement writes: as
+// many as a statement holds or, on SQLite once prepare has run for the
+// table, the largest power of two of them, whose statement is prepared.
+func (m *multiRow) chunk(db *DB, left int) int {
+	if per := m.perStatement(); left >= per {
+		return per
+	}
+	if db.Engine == SQLite {
+		p := 1 << (bits.Len(uint(left)) - 1)
+		if _, ok := db.stmts.Load(m.key(p)); ok {
+			return p
+		}
+	}
+	return left
+}
+
 // exec writes the rows; with scan, the statements' RETURNING rows go to it.
+// The rows are forgotten once written.
 func (m *multiRow) exec(ctx context.Context, tx *Tx, scan func(row interface{ Scan(...any) error }) error) error {
-	per := m.perStatement()
-	for first := 0; first < m.rows(); first += per {
-		n := min(per, m.rows()-first)
-		q, args := tx.dialect.rebind(m.sql(n)), m.values[first*m.width:(first+n)*m.width]
+	defer m.release()
+	for first := 0; first < m.rows(); {
+		n := m.chunk(tx.db, m.rows()-first)
+		args := m.values[first*m.width : (first+n)*m.width]
+		first += n
 		var err error
-		if st, ok := tx.db.stmts.Load(q); ok {
+		if st, ok := tx.db.stmts.Load(m.key(n)); ok {
 			err = runStmt(ctx, tx.tx.StmtContext(ctx, st.(*sql.Stmt)), args, scan)
 		} else {
-			err = tx.eachOnce(ctx, q, args, scan)
+			err = tx.eachOnce(ctx, m.sql(tx.db, n), args, scan)
 		}
 		if err != nil {
 			return fmt.Errorf("insert: %w", err)

@@ -35,12 +35,17 @@ func suppressionKey(ctx context.Context, db *DB, workspaceID int64) ([]byte, err
 
 // personHashes returns the suppression hashes of a person's addresses.
 func personHashes(key []byte, emails []crm.Email, phones []crm.Phone) []consent.Suppression {
-	var out []consent.Suppression
+	return hashPerson(consent.NewSuppressionHasher(key), emails, phones)
+}
+
+// hashPerson is personHashes with a hasher kept across people.
+func hashPerson(h *consent.SuppressionHasher, emails []crm.Email, phones []crm.Phone) []consent.Suppression {
+	out := make([]consent.Suppression, 0, len(emails)+len(phones))
 	for _, e := range emails {
-		out = append(out, consent.Suppression{Kind: consent.SuppressEmail, Hash: consent.SuppressionHash(key, consent.SuppressEmail, e.Norm)})
+		out = append(out, consent.Suppression{Kind: consent.SuppressEmail, Hash: h.Hash(consent.SuppressEmail, e.Norm)})
 	}
 	for _, p := range phones {
-		out = append(out, consent.Suppression{Kind: consent.SuppressPhone, Hash: consent.SuppressionHash(key, consent.SuppressPhone, p.E164)})
+		out = append(out, consent.Suppression{Kind: consent.SuppressPhone, Hash: h.Hash(consent.SuppressPhone, p.E164)})
 	}
 	return out
 }
