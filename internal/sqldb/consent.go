@@ -174,7 +174,7 @@ func project(ctx context.Context, tx *Tx, e *consent.Event, p *consent.Projectio
 }
 
 // projectBits sets the purpose's bit in the person's granted and withdrawn
-// masks to match its new state.
+// masks to match its new state, leaving the row alone when they already do.
 func projectBits(ctx context.Context, tx *Tx, personID, bit int64, st consent.State) error {
 	if bit == 0 {
 		return fmt.Errorf("purpose has no bit")
@@ -182,7 +182,8 @@ func projectBits(ctx context.Context, tx *Tx, personID, bit int64, st consent.St
 	_, err := tx.Exec(ctx, `UPDATE people SET
 		consent_granted = CASE WHEN $2 THEN consent_granted | $4 ELSE consent_granted & ~CAST($4 AS BIGINT) END,
 		consent_withdrawn = CASE WHEN $3 THEN consent_withdrawn | $4 ELSE consent_withdrawn & ~CAST($4 AS BIGINT) END
-		WHERE id = $1`, personID, st == consent.Granted, st == consent.Withdrawn, bit)
+		WHERE id = $1 AND ((consent_granted & $4) <> CASE WHEN $2 THEN $4 ELSE 0 END
+			OR (consent_withdrawn & $4) <> CASE WHEN $3 THEN $4 ELSE 0 END)`, personID, st == consent.Granted, st == consent.Withdrawn, bit)
 	return err
 }
 

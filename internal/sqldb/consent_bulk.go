@@ -173,13 +173,20 @@ func projectBulk(ctx context.Context, tx *Tx, events []*consent.Event, projectio
 		var q string
 		var fixed []any
 		if c.isFlag {
-			q = `UPDATE people SET consent_flags = CASE WHEN $1 THEN consent_flags | $2 ELSE consent_flags & ~CAST($2 AS BIGINT) END WHERE id IN (…)`
+			q = `UPDATE people SET consent_flags = CASE WHEN $1 THEN consent_flags | $2 ELSE consent_flags & ~CAST($2 AS BIGINT) END
+				WHERE id IN (…) AND (consent_flags & $2) <> CASE WHEN $1 THEN $2 ELSE 0 END`
 			fixed = []any{c.on, c.bit}
 		} else {
+			// Only the people whose masks change are written: a pending
+			// consent (every double opt-in form submission) changes
+			// neither, and rewriting the row made a new version of it and
+			// of its index entries, the costliest statement of a form
+			// group on PostgreSQL.
 			q = `UPDATE people SET
 				consent_granted = CASE WHEN $1 THEN consent_granted | $3 ELSE consent_granted & ~CAST($3 AS BIGINT) END,
 				consent_withdrawn = CASE WHEN $2 THEN consent_withdrawn | $3 ELSE consent_withdrawn & ~CAST($3 AS BIGINT) END
-				WHERE id IN (…)`
+				WHERE id IN (…) AND ((consent_granted & $3) <> CASE WHEN $1 THEN $3 ELSE 0 END
+					OR (consent_withdrawn & $3) <> CASE WHEN $2 THEN $3 ELSE 0 END)`
 			fixed = []any{c.state == consent.Granted, c.state == consent.Withdrawn, c.bit}
 		}
 		if err := inList(ctx, tx, q, fixed, c.personID, func(interface{ Scan(...any) error }) error { return nil }); err != nil {
