@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -119,13 +120,19 @@ func appendEvents(ctx context.Context, tx *Tx, key []byte, workspaceID int64, ev
 }
 
 func lockHead(ctx context.Context, tx *Tx, workspaceID int64) (int64, string, error) {
-	if _, err := tx.Exec(ctx, `INSERT INTO consent_chain_heads (workspace_id, seq, hash) VALUES ($1, 0, '')
-		ON CONFLICT (workspace_id) DO NOTHING`, workspaceID); err != nil {
-		return 0, "", fmt.Errorf("create chain head: %w", err)
-	}
+	// The head exists after a workspace's first event: one statement in
+	// the common case, a round trip less for every form group.
 	var seq int64
 	var hash string
-	err := tx.QueryRow(ctx, `SELECT seq, hash FROM consent_chain_heads WHERE workspace_id = $1`+tx.dialect.forUpdate(), workspaceID).Scan(&seq, &hash)
+	lock := `SELECT seq, hash FROM consent_chain_heads WHERE workspace_id = $1` + tx.dialect.forUpdate()
+	err := tx.QueryRow(ctx, lock, workspaceID).Scan(&seq, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := tx.Exec(ctx, `INSERT INTO consent_chain_heads (workspace_id, seq, hash) VALUES ($1, 0, '')
+			ON CONFLICT (workspace_id) DO NOTHING`, workspaceID); err != nil {
+			return 0, "", fmt.Errorf("create chain head: %w", err)
+		}
+		err = tx.QueryRow(ctx, lock, workspaceID).Scan(&seq, &hash)
+	}
 	if err != nil {
 		return 0, "", fmt.Errorf("lock chain head: %w", err)
 	}
