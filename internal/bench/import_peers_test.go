@@ -1,12 +1,9 @@
 package bench
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -23,34 +20,15 @@ var peerCities = []string{"Paris", "Berlin", "Madrid", "Rome", "Amsterdam", "Lis
 // keeps as JSON, here one column each so they map to a standard field
 // (city) and to custom fields.
 func peersCSV(b *testing.B, n int) string {
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("registre-peers-%d.csv", n))
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	f, err := os.Create(path + ".tmp")
-	if err != nil {
-		b.Fatal(err)
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"email", "name", "city", "age", "plan", "score", "signup_year", "newsletter"})
-	plans := []string{"free", "pro", "team"}
-	for i := 1; i <= n; i++ {
-		_ = cw.Write([]string{fmt.Sprintf("user%07d@example.com", i), fmt.Sprintf("User %07d", i), peerCities[i%10],
-			strconv.Itoa(18 + (i*7919)%63), plans[i%3], strconv.Itoa((i * 104729) % 1000), strconv.Itoa(2015 + i%10),
-			strconv.FormatBool(i%2 == 0)})
-	}
-	cw.Flush()
-	if err := w.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.Rename(path+".tmp", path); err != nil {
-		b.Fatal(err)
-	}
-	return path
+	return csvOnce(b, fmt.Sprintf("registre-peers-%d.csv", n), func(cw *csv.Writer) {
+		_ = cw.Write([]string{"email", "name", "city", "age", "plan", "score", "signup_year", "newsletter"})
+		plans := []string{"free", "pro", "team"}
+		for i := 1; i <= n; i++ {
+			_ = cw.Write([]string{fmt.Sprintf("user%07d@example.com", i), fmt.Sprintf("User %07d", i), peerCities[i%10],
+				strconv.Itoa(18 + (i*7919)%63), plans[i%3], strconv.Itoa((i * 104729) % 1000), strconv.Itoa(2015 + i%10),
+				strconv.FormatBool(i%2 == 0)})
+		}
+	})
 }
 
 // peersFields are the custom fields the workload's attributes map to.
