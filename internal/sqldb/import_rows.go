@@ -53,12 +53,14 @@ func (m *multiRow) grow(n int) {
 	}
 }
 
-// release hands the values back for reuse; the rows are gone.
+// release hands the values back for reuse; the rows are gone. A buffer in
+// the pool is zero throughout (only its first len values were ever set),
+// so that the strings it held can be collected.
 func (m *multiRow) release() {
 	if m.values == nil {
 		return
 	}
-	clear(m.values[:cap(m.values)])
+	clear(m.values)
 	b := m.values[:0]
 	m.values = nil
 	valueBuffers.Put(&b)
