@@ -50,7 +50,11 @@ func runServe(ctx context.Context, args []string) error {
 	if cfg.SMTP.Host == "" {
 		logger.Warn("no SMTP server configured (REGISTRE_SMTP_HOST): email waits in the outbox")
 	}
-	a.RunBackground(ctx)
+	// The background loops stop, the sender after recording its round,
+	// before the database closes, and also when serve returns early.
+	ctx, stop := context.WithCancel(ctx)
+	wait := a.RunBackground(ctx)
+	defer func() { stop(); wait() }()
 	if err := a.ResumeImports(ctx); err != nil {
 		return fmt.Errorf("resume imports: %w", err)
 	}

@@ -5,11 +5,11 @@ package app
 
 import (
 	"context"
-	"github.com/registre/registre/internal/importer"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/registre/registre/internal/api"
@@ -17,6 +17,7 @@ import (
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
 	"github.com/registre/registre/internal/forms"
+	"github.com/registre/registre/internal/importer"
 	"github.com/registre/registre/internal/mail"
 	"github.com/registre/registre/internal/public"
 	"github.com/registre/registre/internal/register"
@@ -218,12 +219,15 @@ func csrfGuard(next http.Handler) http.Handler {
 }
 
 // RunBackground runs the outbox sender and the double opt-in expiry sweep
-// until ctx ends; the serve command starts it.
-func (a *App) RunBackground(ctx context.Context) {
+// until ctx ends; the serve command starts it. wait returns once both have
+// stopped (the sender after recording its round), before the database may
+// close.
+func (a *App) RunBackground(ctx context.Context) (wait func()) {
+	var wg sync.WaitGroup
 	if a.Sender != nil {
-		go a.Sender.Run(ctx)
+		wg.Go(func() { a.Sender.Run(ctx) })
 	}
-	go func() {
+	wg.Go(func() {
 		for {
 			if n, err := a.Forms.Expire(ctx); err != nil && ctx.Err() == nil {
 				a.log.Error("double opt-in expiry", "err", err)
@@ -236,5 +240,6 @@ func (a *App) RunBackground(ctx context.Context) {
 			case <-time.After(5 * time.Minute):
 			}
 		}
-	}()
+	})
+	return wg.Wait
 }

@@ -48,8 +48,10 @@ func BenchmarkFormSubmitHTTP(b *testing.B) {
 			b.Fatal(err)
 		}
 		ctx, cancel := context.WithCancel(context.Background())
-		b.Cleanup(cancel)
-		a.RunBackground(ctx)
+		wait := a.RunBackground(ctx)
+		// The sender stops before the SMTP server (cleanups run last
+		// first).
+		b.Cleanup(func() { cancel(); wait() })
 		slug := "bench-" + uuid.NewString()[:8]
 		actx := audit.WithActor(benchCtx(), audit.Actor{Kind: audit.ActorCLI})
 		// Forms ask consent only for purposes the register declares

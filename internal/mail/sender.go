@@ -147,11 +147,20 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 			outcomes = append(outcomes, s.outcome(m, results[i]))
 		}
 	}
-	if err := s.Outbox.Finish(ctx, outcomes); err != nil {
+	// Once the round has gone to the server, what happened is recorded
+	// even if the process is stopping: left claimed, a message the
+	// server accepted would be sent a second time when its claim ran out.
+	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	if err := s.Outbox.Finish(finish, outcomes); err != nil {
 		return 0, err
 	}
 	return len(msgs), nil
 }
+
+// finishTimeout bounds the recording of a round's outcomes after the
+// sender was asked to stop.
+const finishTimeout = 10 * time.Second
 
 // refused asks the rules about the messages to people (staff messages
 // go) and returns those refused, with the reasons.

@@ -113,3 +113,55 @@ func TestOutboxRoundChecksEachPerson(t *testing.T) {
 		}
 	})
 }
+
+// cancelAfterSend is the real SMTP transport, after which the process is
+// asked to stop: the moment between the server's acceptance and the
+// round's outcomes being recorded.
+type cancelAfterSend struct {
+	mail.Transport
+	cancel context.CancelFunc
+}
+
+func (c cancelAfterSend) Send(ctx context.Context, msgs []*mail.Message) []error {
+	defer c.cancel()
+	return c.Transport.Send(ctx, msgs)
+}
+
+// TestOutboxRoundRecordedWhenStopping: a sender stopped while its round is
+// at the SMTP server still records what the server accepted, so that the
+// message is not sent a second time once its claim runs out.
+func TestOutboxRoundRecordedWhenStopping(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := audit.WithActor(context.Background(), audit.Actor{Kind: audit.ActorUser, ID: "u1"})
+		ws := newWorkspace(t, db, "acme")
+		p, err := newService(db).CreatePerson(ctx, ws.ID, crm.PersonInput{LastName: "Martin", Emails: []string{"martin@exemple.fr"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sqldb.Enqueue(ctx, db, &mail.Message{WorkspaceID: ws.ID, PersonPublicID: p.PublicID, Purpose: consent.TransactionalMail,
+			Kind: "optin", From: "news@acme.example", To: "martin@exemple.fr", Subject: "Confirmez", Text: "Bonjour"}); err != nil {
+			t.Fatal(err)
+		}
+		smtp := mailtest.Start(t)
+		transport, err := mail.NewSMTP(mail.Config{Host: smtp.Host, Port: smtp.Port, Security: mail.NoTLS, Timeout: 10 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stopping, stop := context.WithCancel(context.Background())
+		sender := &mail.Sender{Outbox: sqldb.OutboxStore{DB: db}, Transport: cancelAfterSend{transport, stop},
+			Rules: consent.NewService(sqldb.ConsentStore{DB: db}), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		if n, err := sender.SendDue(stopping); err != nil || n != 1 {
+			t.Fatalf("round: %d messages, %v", n, err)
+		}
+		if stopping.Err() == nil {
+			t.Fatal("the round did not see the stop")
+		}
+		if got := len(smtp.Messages()); got != 1 {
+			t.Fatalf("the server received %d messages", got)
+		}
+		msgs, err := sqldb.OutboxStore{DB: db}.PersonMessages(ctx, ws.ID, p.PublicID)
+		if err != nil || len(msgs) != 1 || msgs[0].Status != mail.StatusSent {
+			t.Fatalf("outbox after the stop: %+v, %v; want the message recorded as sent", msgs, err)
+		}
+	})
+}
