@@ -40,6 +40,7 @@ type DB struct {
 	// preparedKey: the large multi-row INSERTs of imports cost more to
 	// parse than to run.
 	stmts sync.Map
+	raw   rawStatements // on SQLite, the same run through the driver
 }
 
 // Options tunes Open.
@@ -125,6 +126,7 @@ func (db *DB) Close() error {
 		st.(*sql.Stmt).Close()
 		return true
 	})
+	db.raw.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -140,6 +142,7 @@ func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) 
 type Tx struct {
 	db      *DB
 	tx      *sql.Tx
+	conn    *sql.Conn // SQLite's write connection, for execRaw
 	dialect dialect
 	after   []func()
 }
@@ -159,11 +162,27 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (db *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	var conn *sql.Conn
+	if db.Engine == SQLite {
+		// The transaction keeps hold of the one write connection, whose
+		// driver execRaw reaches.
+		var err error
+		if conn, err = db.write.Conn(ctx); err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		defer conn.Close()
+	}
+	var sqlTx *sql.Tx
+	var err error
+	if conn != nil {
+		sqlTx, err = conn.BeginTx(ctx, nil)
+	} else {
+		sqlTx, err = db.write.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{db: db, tx: sqlTx, dialect: db.dialect}
+	tx := &Tx{db: db, tx: sqlTx, conn: conn, dialect: db.dialect}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err

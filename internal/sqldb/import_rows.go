@@ -95,8 +95,8 @@ func (m *multiRow) sql(db *DB, n int) string {
 
 func (m *multiRow) perStatement() int { return rowsParams / m.width }
 
-// preparedKey names a statement of DB.stmts: a table's multi-row INSERT
-// of a number of rows.
+// preparedKey names a prepared statement (DB.stmts, DB.raw): a table's
+// multi-row INSERT of a number of rows.
 type preparedKey struct {
 	head, tail string
 	rows       int
@@ -104,47 +104,38 @@ type preparedKey struct {
 
 func (m *multiRow) key(n int) preparedKey { return preparedKey{m.head, m.tail, n} }
 
-// prepare readies, on the write pool and outside any transaction (on
-// SQLite the transaction holds the only connection), the statements exec
-// runs: the full-size one and, on SQLite, one per power of two below it,
-// so that the shorter last rows of a batch go through prepared statements
-// too. Parsing the last statement of each batch anew (hundreds of rows,
-// thousands of values) took a tenth of a SQLite import.
+// prepare readies the full-size statement on PostgreSQL's pool, outside
+// any transaction: executed in one it is then not parsed again. SQLite's
+// write transactions prepare theirs on their connection once (execRaw).
 func (m *multiRow) prepare(ctx context.Context, db *DB) error {
-	per := m.perStatement()
-	sizes := []int{per}
-	for n := 1; db.Engine == SQLite && n < per; n *= 2 {
-		sizes = append(sizes, n)
+	if db.Engine == SQLite {
+		return nil
 	}
-	for _, n := range sizes {
-		if _, ok := db.stmts.Load(m.key(n)); ok {
-			continue
-		}
-		st, err := db.write.PrepareContext(ctx, m.sql(db, n))
-		if err != nil {
-			return fmt.Errorf("prepare insert: %w", err)
-		}
-		if _, loaded := db.stmts.LoadOrStore(m.key(n), st); loaded {
-			st.Close()
-		}
+	key := m.key(m.perStatement())
+	if _, ok := db.stmts.Load(key); ok {
+		return nil
+	}
+	st, err := db.write.PrepareContext(ctx, m.sql(db, m.perStatement()))
+	if err != nil {
+		return fmt.Errorf("prepare insert: %w", err)
+	}
+	if _, loaded := db.stmts.LoadOrStore(key, st); loaded {
+		st.Close()
 	}
 	return nil
 }
 
 // chunk returns how many of the rows left the next statement writes: as
-// many as a statement holds or, on SQLite once prepare has run for the
-// table, the largest power of two of them, whose statement is prepared.
-func (m *multiRow) chunk(db *DB, left int) int {
-	if per := m.perStatement(); left >= per {
-		return per
+// many as a statement holds or, on SQLite, the largest power of two of
+// them. Each size's statement is prepared once on the connection: parsing
+// the last, shorter statement of each batch anew (hundreds of rows,
+// thousands of values) took a tenth of a SQLite import, and a text per row
+// count would grow the cache without bound.
+func (m *multiRow) chunk(tx *Tx, left int) int {
+	if per := m.perStatement(); left >= per || tx.conn == nil {
+		return min(per, left)
 	}
-	if db.Engine == SQLite {
-		p := 1 << (bits.Len(uint(left)) - 1)
-		if _, ok := db.stmts.Load(m.key(p)); ok {
-			return p
-		}
-	}
-	return left
+	return 1 << (bits.Len(uint(left)) - 1)
 }
 
 // exec writes the rows; with scan, the statements' RETURNING rows go to it.
@@ -152,11 +143,13 @@ func (m *multiRow) chunk(db *DB, left int) int {
 func (m *multiRow) exec(ctx context.Context, tx *Tx, scan func(row interface{ Scan(...any) error }) error) error {
 	defer m.release()
 	for first := 0; first < m.rows(); {
-		n := m.chunk(tx.db, m.rows()-first)
+		n := m.chunk(tx, m.rows()-first)
 		args := m.values[first*m.width : (first+n)*m.width]
 		first += n
 		var err error
-		if st, ok := tx.db.stmts.Load(m.key(n)); ok {
+		if tx.conn != nil {
+			err = tx.execRaw(ctx, m, n, args, scan)
+		} else if st, ok := tx.db.stmts.Load(m.key(n)); ok {
 			err = runStmt(ctx, tx.tx.StmtContext(ctx, st.(*sql.Stmt)), args, scan)
 		} else {
 			err = tx.eachOnce(ctx, m.sql(tx.db, n), args, scan)

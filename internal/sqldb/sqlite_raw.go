@@ -1,0 +1,153 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// rawStatements are the multi-row INSERTs prepared on SQLite's write
+// connection and run through the driver itself. database/sql converts the
+// values of every call into a new slice (an import binds about 70 values
+// a person: gigabytes of garbage a million people) and takes its locks
+// per call; the driver's statement takes the values as they are.
+type rawStatements struct {
+	mu    sync.Mutex
+	conn  *sqlite3.SQLiteConn // the connection the statements belong to
+	stmts map[preparedKey]*sqlite3.SQLiteStmt
+	args  []driver.NamedValue // the values of the statement running
+}
+
+// stmtLocked returns the statement of key on conn, preparing text the
+// first time.
+func (r *rawStatements) stmtLocked(conn *sqlite3.SQLiteConn, key preparedKey, text func() string) (*sqlite3.SQLiteStmt, error) {
+	if r.conn != conn {
+		// The write connection was replaced: the old statements died
+		// with it.
+		r.closeLocked()
+		r.conn, r.stmts = conn, map[preparedKey]*sqlite3.SQLiteStmt{}
+	}
+	if st, ok := r.stmts[key]; ok {
+		return st, nil
+	}
+	st, err := conn.Prepare(text())
+	if err != nil {
+		return nil, fmt.Errorf("prepare insert: %w", err)
+	}
+	r.stmts[key] = st.(*sqlite3.SQLiteStmt)
+	return r.stmts[key], nil
+}
+
+func (r *rawStatements) close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closeLocked()
+}
+
+func (r *rawStatements) closeLocked() {
+	for _, st := range r.stmts {
+		_ = st.Close()
+	}
+	r.conn, r.stmts = nil, nil
+}
+
+// execRaw runs n rows of m (args) on the transaction's SQLite connection,
+// handing each row it returns to scan (nil: no rows expected).
+func (tx *Tx) execRaw(ctx context.Context, m *multiRow, n int, args []any,
+	scan func(row interface{ Scan(...any) error }) error) error {
+	return tx.conn.Raw(func(dc any) error {
+		conn, ok := dc.(*sqlite3.SQLiteConn)
+		if !ok {
+			return fmt.Errorf("raw insert: a %T is not a SQLite connection", dc)
+		}
+		r := &tx.db.raw
+		// Held while the statement runs: its values live in r.args,
+		// and the connection runs one statement at a time anyway.
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		st, err := r.stmtLocked(conn, m.key(n), func() string { return m.sql(tx.db, n) })
+		if err != nil {
+			return err
+		}
+		nv := r.args[:0]
+		defer func() { clear(nv); r.args = nv[:0] }()
+		for i, a := range args {
+			v, err := driverValue(a)
+			if err != nil {
+				return fmt.Errorf("value %d: %w", i+1, err)
+			}
+			nv = append(nv, driver.NamedValue{Ordinal: i + 1, Value: v})
+		}
+		if scan == nil {
+			_, err := st.ExecContext(ctx, nv)
+			return err
+		}
+		rows, err := st.QueryContext(ctx, nv)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		row := make(rawRow, len(rows.Columns()))
+		for {
+			err := rows.Next(row)
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if err := scan(row); err != nil {
+				return err
+			}
+		}
+	})
+}
+
+// driverValue is what database/sql would bind for v.
+func driverValue(v any) (driver.Value, error) {
+	switch x := v.(type) {
+	case nil, string, int64, bool, float64, []byte, time.Time:
+		return x, nil
+	case int:
+		return int64(x), nil
+	}
+	return driver.DefaultParameterConverter.ConvertValue(v)
+}
+
+// rawRow is a row the driver returned, scanned into *int64 and *string,
+// the types multi-row statements return.
+type rawRow []driver.Value
+
+func (r rawRow) Scan(dest ...any) error {
+	if len(dest) != len(r) {
+		return fmt.Errorf("scan: %d destinations for %d columns", len(dest), len(r))
+	}
+	for i, d := range dest {
+		switch p := d.(type) {
+		case *int64:
+			v, ok := r[i].(int64)
+			if !ok {
+				return fmt.Errorf("scan column %d: %T is not an integer", i, r[i])
+			}
+			*p = v
+		case *string:
+			switch v := r[i].(type) {
+			case string:
+				*p = v
+			case []byte:
+				*p = string(v)
+			default:
+				return fmt.Errorf("scan column %d: %T is not text", i, r[i])
+			}
+		default:
+			return fmt.Errorf("scan column %d: cannot scan into %T", i, d)
+		}
+	}
+	return nil
+}
