@@ -118,6 +118,7 @@ type batchWriter struct {
 	now        time.Time
 	actor      audit.Actor
 	bits       map[string]int64
+	proofNote  string // the note of the grants the file declares
 
 	delta    importer.Counts
 	problems []importer.Problem

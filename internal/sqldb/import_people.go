@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
@@ -40,21 +41,37 @@ func (w *batchWriter) changes(p *pending, proj *consent.Projection) {
 
 // events returns a person's events in order: grants, then flags.
 func (w *batchWriter) events(p *pending, personID int64, publicID string) []*consent.Event {
-	var out []*consent.Event
-	o := w.imp.Options
+	return w.appendEvents(nil, nil, p, personID, publicID)
+}
+
+// appendEvents appends a person's events to out, taking their room from
+// slab while it lasts (one allocation for a batch's events rather than
+// one each).
+func (w *batchWriter) appendEvents(out []*consent.Event, slab *[]consent.Event, p *pending, personID int64,
+	publicID string) []*consent.Event {
+	next := func(e consent.Event) *consent.Event {
+		if slab == nil || len(*slab) == cap(*slab) {
+			return &e
+		}
+		*slab = append(*slab, e)
+		return &(*slab)[len(*slab)-1]
+	}
+	if w.proofNote == "" {
+		w.proofNote = "proof: " + w.imp.Options.ProofRef
+	}
 	for _, g := range p.grants {
-		out = append(out, &consent.Event{At: w.now, PersonID: personID, PersonPublicID: publicID, Purpose: g,
+		out = append(out, next(consent.Event{At: w.now, PersonID: personID, PersonPublicID: publicID, Purpose: g,
 			Action: consent.Grant, ActorKind: string(w.actor.Kind), ActorID: w.actor.ID, LegalBasis: consent.BasisConsent,
-			SourceKind: consent.SourceImport, SourceID: w.imp.PublicID, Note: "proof: " + o.ProofRef})
+			SourceKind: consent.SourceImport, SourceID: w.imp.PublicID, Note: w.proofNote}))
 	}
 	for _, f := range p.flags {
-		e := &consent.Event{At: w.now, PersonID: personID, PersonPublicID: publicID, Flag: f, Action: consent.Set,
+		e := consent.Event{At: w.now, PersonID: personID, PersonPublicID: publicID, Flag: f, Action: consent.Set,
 			ActorKind: string(w.actor.Kind), ActorID: w.actor.ID, SourceKind: consent.SourceImport, SourceID: w.imp.PublicID,
 			Note: "recorded in the imported file"}
 		if f == consent.Suppressed {
 			e.Note = "an address of this person is on the suppression list"
 		}
-		out = append(out, e)
+		out = append(out, next(e))
 	}
 	return out
 }
@@ -147,7 +164,12 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 		return fmt.Errorf("insert people: %w", err)
 	}
 	emails, phones := newEmailRows(), newPhoneRows()
-	var events []*consent.Event
+	n := 0
+	for _, p := range w.inserts {
+		n += len(p.grants) + len(p.flags)
+	}
+	events, slab := make([]*consent.Event, 0, n), takeEventSlab(n)
+	defer func() { releaseEventSlab(slab) }()
 	for i, p := range w.inserts {
 		id := ids[p]
 		p.created = existingPerson{id: id, publicID: publicIDs[i]}
@@ -157,7 +179,7 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 		for k, ph := range p.r.Person.Phones {
 			phones.add(w.ws(), id, ph.E164, phoneKindColumn(ph.Kind), k == 0)
 		}
-		events = append(events, w.events(p, id, publicIDs[i])...)
+		events = w.appendEvents(events, &slab, p, id, publicIDs[i])
 	}
 	if err := emails.exec(ctx, w.tx, nil); err != nil {
 		return fmt.Errorf("insert emails: %w", err)
@@ -167,6 +189,24 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 	}
 	w.delta.Created += int64(len(w.inserts))
 	return w.appendNew(ctx, events)
+}
+
+// eventSlabs keeps the room of a batch's events for the next batch: they
+// are written, not kept, and a million-row import made a third of a
+// gigabyte of them.
+var eventSlabs sync.Pool
+
+func takeEventSlab(n int) []consent.Event {
+	if s, ok := eventSlabs.Get().(*[]consent.Event); ok && cap(*s) >= n {
+		return (*s)[:0]
+	}
+	return make([]consent.Event, 0, n)
+}
+
+func releaseEventSlab(s []consent.Event) {
+	clear(s)
+	s = s[:0]
+	eventSlabs.Put(&s)
 }
 
 // appendNew appends the events of new people to the chain and writes their
