@@ -96,7 +96,9 @@ func (s *Service) Execute(ctx context.Context, imp *Import, open func() (Source,
 		defer done()
 	}
 	parser := NewParser(src.Header(), imp.Mapping, imp.Options, fields, Now())
+	restoreGC := raiseGCTarget()
 	err = Run(ctx, s.Store, imp, src, parser, s.BatchRows, progress)
+	restoreGC()
 	if ctx.Err() != nil {
 		return ctx.Err() // left running: resumable
 	}
