@@ -163,27 +163,39 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 
 func (db *DB) inTxOnce(ctx context.Context, fn func(tx *Tx) error) error {
 	var conn *sql.Conn
+	var sqlTx *sql.Tx
+	var err error
 	if db.Engine == SQLite {
 		// The transaction keeps hold of the one write connection, whose
-		// driver execRaw reaches.
-		var err error
+		// driver execRaw reaches. It begins without ctx's cancellation:
+		// database/sql would roll back from a goroutine of its own when
+		// ctx ends, while execRaw may be about to write on the connection
+		// (then outside any transaction), and would throw the connection
+		// away with the statements prepared on it. Statements still run
+		// under ctx, and the error they return rolls back below.
 		if conn, err = db.write.Conn(ctx); err != nil {
 			return fmt.Errorf("begin: %w", err)
 		}
 		defer conn.Close()
-	}
-	var sqlTx *sql.Tx
-	var err error
-	if conn != nil {
-		sqlTx, err = conn.BeginTx(ctx, nil)
+		sqlTx, err = conn.BeginTx(context.WithoutCancel(ctx), nil)
 	} else {
 		sqlTx, err = db.write.BeginTx(ctx, nil)
 	}
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	finished := false
+	defer func() {
+		// fn panicked: the transaction, and the connection it holds
+		// (SQLite's only writer), must be given back on the way up.
+		if !finished {
+			_ = sqlTx.Rollback()
+		}
+	}()
 	tx := &Tx{db: db, tx: sqlTx, conn: conn, dialect: db.dialect}
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	finished = true
+	if err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}

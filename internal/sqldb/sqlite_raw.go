@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -61,52 +62,80 @@ func (r *rawStatements) closeLocked() {
 // handing each row it returns to scan (nil: no rows expected).
 func (tx *Tx) execRaw(ctx context.Context, m *multiRow, n int, args []any,
 	scan func(row interface{ Scan(...any) error }) error) error {
-	return tx.conn.Raw(func(dc any) error {
-		conn, ok := dc.(*sqlite3.SQLiteConn)
-		if !ok {
-			return fmt.Errorf("raw insert: a %T is not a SQLite connection", dc)
-		}
-		r := &tx.db.raw
-		// Held while the statement runs: its values live in r.args,
-		// and the connection runs one statement at a time anyway.
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		st, err := r.stmtLocked(conn, m.key(n), func() string { return m.sql(tx.db, n) })
-		if err != nil {
-			return err
-		}
-		nv := r.args[:0]
-		defer func() { clear(nv); r.args = nv[:0] }()
-		for i, a := range args {
-			v, err := driverValue(a)
-			if err != nil {
-				return fmt.Errorf("value %d: %w", i+1, err)
+	// A panic must not unwind through Raw: database/sql would then close
+	// the connection, and wait for the transaction that holds it — for
+	// ever. It goes on once Raw has returned.
+	var panicked any
+	err := tx.conn.Raw(func(dc any) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				panicked, err = p, errRawPanic
 			}
-			nv = append(nv, driver.NamedValue{Ordinal: i + 1, Value: v})
-		}
-		if scan == nil {
-			_, err := st.ExecContext(ctx, nv)
-			return err
-		}
-		rows, err := st.QueryContext(ctx, nv)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		row := make(rawRow, len(rows.Columns()))
-		for {
-			err := rows.Next(row)
-			if errors.Is(err, io.EOF) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			if err := scan(row); err != nil {
-				return err
-			}
-		}
+		}()
+		return tx.rawRows(ctx, dc, m, n, args, scan)
 	})
+	if panicked != nil {
+		panic(panicked)
+	}
+	return err
+}
+
+var errRawPanic = errors.New("raw insert: panic")
+
+func (tx *Tx) rawRows(ctx context.Context, dc any, m *multiRow, n int, args []any,
+	scan func(row interface{ Scan(...any) error }) error) error {
+	conn, ok := dc.(*sqlite3.SQLiteConn)
+	if !ok {
+		return fmt.Errorf("raw insert: a %T is not a SQLite connection", dc)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if conn.AutoCommit() {
+		// No transaction is open on the connection: whatever ended it,
+		// writing now would be committed on its own.
+		return sql.ErrTxDone
+	}
+	r := &tx.db.raw
+	// Held while the statement runs: its values live in r.args, and the
+	// connection runs one statement at a time anyway.
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st, err := r.stmtLocked(conn, m.key(n), func() string { return m.sql(tx.db, n) })
+	if err != nil {
+		return err
+	}
+	nv := r.args[:0]
+	defer func() { clear(nv); r.args = nv[:0] }()
+	for i, a := range args {
+		v, err := driverValue(a)
+		if err != nil {
+			return fmt.Errorf("value %d: %w", i+1, err)
+		}
+		nv = append(nv, driver.NamedValue{Ordinal: i + 1, Value: v})
+	}
+	if scan == nil {
+		_, err := st.ExecContext(ctx, nv)
+		return err
+	}
+	rows, err := st.QueryContext(ctx, nv)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	row := make(rawRow, len(rows.Columns()))
+	for {
+		err := rows.Next(row)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := scan(row); err != nil {
+			return err
+		}
+	}
 }
 
 // driverValue is what database/sql would bind for v.
