@@ -144,6 +144,12 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 	if len(allowed) > 0 {
 		results := s.Transport.Send(ctx, allowed)
 		for i, m := range allowed {
+			if results[i] != nil && ctx.Err() != nil {
+				// Not sent because the process is stopping: no attempt
+				// is counted, and the message goes when its claim runs
+				// out.
+				continue
+			}
 			outcomes = append(outcomes, s.outcome(m, results[i]))
 		}
 	}

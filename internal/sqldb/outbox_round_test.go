@@ -114,54 +114,74 @@ func TestOutboxRoundChecksEachPerson(t *testing.T) {
 	})
 }
 
-// cancelAfterSend is the real SMTP transport, after which the process is
-// asked to stop: the moment between the server's acceptance and the
-// round's outcomes being recorded.
-type cancelAfterSend struct {
+// stopAround is the real SMTP transport with the process asked to stop
+// just before or just after it sends.
+type stopAround struct {
 	mail.Transport
-	cancel context.CancelFunc
+	before bool
+	stop   context.CancelFunc
 }
 
-func (c cancelAfterSend) Send(ctx context.Context, msgs []*mail.Message) []error {
-	defer c.cancel()
+func (c stopAround) Send(ctx context.Context, msgs []*mail.Message) []error {
+	if c.before {
+		c.stop()
+	} else {
+		defer c.stop()
+	}
 	return c.Transport.Send(ctx, msgs)
 }
 
 // TestOutboxRoundRecordedWhenStopping: a sender stopped while its round is
 // at the SMTP server still records what the server accepted, so that the
-// message is not sent a second time once its claim runs out.
+// message is not sent a second time once its claim runs out; one stopped
+// before the server accepted anything records nothing, so that the stop
+// costs the message no attempt (it goes when its claim runs out).
 func TestOutboxRoundRecordedWhenStopping(t *testing.T) {
+	tests := []struct {
+		name     string
+		before   bool
+		received int
+		status   string
+		attempts int
+	}{
+		{"AfterTheServerAccepted", false, 1, mail.StatusSent, 1},
+		{"BeforeSending", true, 0, "queued", 0},
+	}
 	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
 		ctx := audit.WithActor(context.Background(), audit.Actor{Kind: audit.ActorUser, ID: "u1"})
 		ws := newWorkspace(t, db, "acme")
-		p, err := newService(db).CreatePerson(ctx, ws.ID, crm.PersonInput{LastName: "Martin", Emails: []string{"martin@exemple.fr"}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sqldb.Enqueue(ctx, db, &mail.Message{WorkspaceID: ws.ID, PersonPublicID: p.PublicID, Purpose: consent.TransactionalMail,
-			Kind: "optin", From: "news@acme.example", To: "martin@exemple.fr", Subject: "Confirmez", Text: "Bonjour"}); err != nil {
-			t.Fatal(err)
-		}
-		smtp := mailtest.Start(t)
-		transport, err := mail.NewSMTP(mail.Config{Host: smtp.Host, Port: smtp.Port, Security: mail.NoTLS, Timeout: 10 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		stopping, stop := context.WithCancel(context.Background())
-		sender := &mail.Sender{Outbox: sqldb.OutboxStore{DB: db}, Transport: cancelAfterSend{transport, stop},
-			Rules: consent.NewService(sqldb.ConsentStore{DB: db}), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-		if n, err := sender.SendDue(stopping); err != nil || n != 1 {
-			t.Fatalf("round: %d messages, %v", n, err)
-		}
-		if stopping.Err() == nil {
-			t.Fatal("the round did not see the stop")
-		}
-		if got := len(smtp.Messages()); got != 1 {
-			t.Fatalf("the server received %d messages", got)
-		}
-		msgs, err := sqldb.OutboxStore{DB: db}.PersonMessages(ctx, ws.ID, p.PublicID)
-		if err != nil || len(msgs) != 1 || msgs[0].Status != mail.StatusSent {
-			t.Fatalf("outbox after the stop: %+v, %v; want the message recorded as sent", msgs, err)
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				p, err := newService(db).CreatePerson(ctx, ws.ID, crm.PersonInput{LastName: tt.name, Emails: []string{strings.ToLower(tt.name) + "@exemple.fr"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := sqldb.Enqueue(ctx, db, &mail.Message{WorkspaceID: ws.ID, PersonPublicID: p.PublicID, Purpose: consent.TransactionalMail,
+					Kind: "optin", From: "news@acme.example", To: strings.ToLower(tt.name) + "@exemple.fr", Subject: "Confirmez", Text: "Bonjour"}); err != nil {
+					t.Fatal(err)
+				}
+				smtp := mailtest.Start(t)
+				transport, err := mail.NewSMTP(mail.Config{Host: smtp.Host, Port: smtp.Port, Security: mail.NoTLS, Timeout: 10 * time.Second})
+				if err != nil {
+					t.Fatal(err)
+				}
+				stopping, stop := context.WithCancel(context.Background())
+				sender := &mail.Sender{Outbox: sqldb.OutboxStore{DB: db}, Transport: stopAround{transport, tt.before, stop},
+					Rules: consent.NewService(sqldb.ConsentStore{DB: db}), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+				if n, err := sender.SendDue(stopping); err != nil || n != 1 {
+					t.Fatalf("round: %d messages, %v", n, err)
+				}
+				if stopping.Err() == nil {
+					t.Fatal("the round did not see the stop")
+				}
+				if got := len(smtp.Messages()); got != tt.received {
+					t.Fatalf("the server received %d messages, want %d", got, tt.received)
+				}
+				msgs, err := sqldb.OutboxStore{DB: db}.PersonMessages(ctx, ws.ID, p.PublicID)
+				if err != nil || len(msgs) != 1 || msgs[0].Status != tt.status || msgs[0].Attempts != tt.attempts {
+					t.Fatalf("outbox after the stop: %+v, %v; want %s after %d attempts", msgs, err, tt.status, tt.attempts)
+				}
+			})
 		}
 	})
 }
