@@ -87,8 +87,6 @@ func appendEventsBulk(ctx context.Context, tx *Tx, workspaceID int64, events []*
 // (seq, hash), writes them as multi-row INSERTs, sets their ids, and
 // returns the new head for moveHead.
 func insertChained(ctx context.Context, tx *Tx, workspaceID, seq int64, hash string, events []*consent.Event) (int64, string, error) {
-	ins := newEventRows()
-	ins.grow(len(events))
 	bySeq := make(map[int64]*consent.Event, len(events))
 	for _, ev := range events {
 		seq++
@@ -96,10 +94,25 @@ func insertChained(ctx context.Context, tx *Tx, workspaceID, seq int64, hash str
 		ev.Seal(hash)
 		hash = ev.Hash
 		bySeq[seq] = ev
-		ins.add(ev.WorkspaceID, ev.Seq, ev.At.UnixMicro(), ev.PersonID, ev.PersonPublicID, ev.Purpose, string(ev.Flag),
-			string(ev.Action), ev.ActorKind, ev.ActorID, string(ev.LegalBasis), string(ev.SourceKind), ev.SourceID,
-			ev.SourceVersion, ev.Wording, ev.WordingSHA256, ev.PageURL, ev.IP, ev.UserAgent, ev.Note, ev.PIIDigest,
-			ev.PrevHash, ev.Hash)
+	}
+	var ins *multiRow
+	if sameContext(events) {
+		// An import's or a bulk action's events differ only by person
+		// and chain: the rest is bound once per statement.
+		ins = newSharedEventRows(events[0])
+		ins.grow(len(events))
+		for _, ev := range events {
+			ins.add(ev.Seq, ev.PersonID, ev.PersonPublicID, ev.Purpose, string(ev.Flag), ev.PrevHash, ev.Hash)
+		}
+	} else {
+		ins = newEventRows()
+		ins.grow(len(events))
+		for _, ev := range events {
+			ins.add(ev.WorkspaceID, ev.Seq, ev.At.UnixMicro(), ev.PersonID, ev.PersonPublicID, ev.Purpose, string(ev.Flag),
+				string(ev.Action), ev.ActorKind, ev.ActorID, string(ev.LegalBasis), string(ev.SourceKind), ev.SourceID,
+				ev.SourceVersion, ev.Wording, ev.WordingSHA256, ev.PageURL, ev.IP, ev.UserAgent, ev.Note, ev.PIIDigest,
+				ev.PrevHash, ev.Hash)
+		}
 	}
 	err := ins.exec(ctx, tx, func(row interface{ Scan(...any) error }) error {
 		var s, id int64
@@ -113,6 +126,39 @@ func insertChained(ctx context.Context, tx *Tx, workspaceID, seq int64, hash str
 		return 0, "", fmt.Errorf("append consent events: %w", err)
 	}
 	return seq, hash, nil
+}
+
+// eventContext is what an event says besides its person, purpose or flag
+// and place in the chain: the columns newSharedEventRows binds once.
+func eventContext(e *consent.Event) [16]any {
+	return [16]any{e.WorkspaceID, e.At.UnixMicro(), string(e.Action), e.ActorKind, e.ActorID, string(e.LegalBasis),
+		string(e.SourceKind), e.SourceID, e.SourceVersion, e.Wording, e.WordingSHA256, e.PageURL, e.IP, e.UserAgent,
+		e.Note, e.PIIDigest}
+}
+
+// sameContext tells whether several events share their context.
+func sameContext(events []*consent.Event) bool {
+	if len(events) < 2 {
+		return false
+	}
+	first := events[0]
+	for _, e := range events[1:] {
+		if e.WorkspaceID != first.WorkspaceID || !e.At.Equal(first.At) || e.Action != first.Action ||
+			e.ActorKind != first.ActorKind || e.ActorID != first.ActorID || e.LegalBasis != first.LegalBasis ||
+			e.SourceKind != first.SourceKind || e.SourceID != first.SourceID || e.SourceVersion != first.SourceVersion ||
+			e.Wording != first.Wording || e.WordingSHA256 != first.WordingSHA256 || e.PageURL != first.PageURL ||
+			e.IP != first.IP || e.UserAgent != first.UserAgent || e.Note != first.Note || e.PIIDigest != first.PIIDigest {
+			return false
+		}
+	}
+	return true
+}
+
+func newSharedEventRows(first *consent.Event) *multiRow {
+	shared := eventContext(first)
+	return newSharedMultiRow("consent_events", `workspace_id, at, action, actor_kind, actor_id, legal_basis, source_kind,
+		source_id, source_version, wording, wording_sha256, page_url, ip, user_agent, note, pii_digest`,
+		"seq, person_id, person_public_id, purpose, flag, prev_hash, hash", " RETURNING seq, id", shared[:])
 }
 
 // moveHead records the chain's new head, locked by lockHead.

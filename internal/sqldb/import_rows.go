@@ -21,11 +21,24 @@ type multiRow struct {
 	tail   string // after the VALUES (RETURNING …)
 	width  int
 	values []any
+	// shared are the values of the first columns, the same for every row:
+	// bound once per statement and referred to by each row ($1, $2…).
+	shared []any
 }
 
 func newMultiRow(table, columns, tail string) *multiRow {
 	return &multiRow{head: "INSERT INTO " + table + " (" + columns + ") VALUES ", tail: tail,
 		width: strings.Count(columns, ",") + 1}
+}
+
+// newSharedMultiRow is a multi-row INSERT whose first columns take the
+// same values, shared, in every row; add then takes the other columns.
+// A row of the import's ledger events binds 7 values instead of 23.
+func newSharedMultiRow(table, sharedColumns, columns, tail string, shared []any) *multiRow {
+	m := newMultiRow(table, sharedColumns+", "+columns, tail)
+	m.width -= len(shared)
+	m.shared = shared
+	return m
 }
 
 func (m *multiRow) add(row ...any) {
@@ -82,18 +95,28 @@ type statementKey struct {
 
 func (m *multiRow) sql(db *DB, n int) string {
 	if n != m.perStatement() {
-		return db.dialect.rebind(MultiRowSQL(m.head, m.tail, n, m.width))
+		return db.dialect.rebind(sharedRowsSQL(m.head, m.tail, n, len(m.shared), m.width))
 	}
 	key := statementKey{m.head, m.tail, db.Engine}
 	if q, ok := statementText.Load(key); ok {
 		return q.(string)
 	}
-	q := db.dialect.rebind(MultiRowSQL(m.head, m.tail, n, m.width))
+	q := db.dialect.rebind(sharedRowsSQL(m.head, m.tail, n, len(m.shared), m.width))
 	statementText.Store(key, q)
 	return q
 }
 
-func (m *multiRow) perStatement() int { return rowsParams / m.width }
+func (m *multiRow) perStatement() int { return (rowsParams - len(m.shared)) / m.width }
+
+// args returns the values of a statement of rows first to first+n: the
+// shared ones, then the rows'.
+func (m *multiRow) args(first, n int) []any {
+	rows := m.values[first*m.width : (first+n)*m.width]
+	if len(m.shared) == 0 {
+		return rows
+	}
+	return append(append(make([]any, 0, len(m.shared)+len(rows)), m.shared...), rows...)
+}
 
 // preparedKey names a prepared statement (DB.stmts, DB.raw): a table's
 // multi-row INSERT of a number of rows.
@@ -144,12 +167,18 @@ func (m *multiRow) exec(ctx context.Context, tx *Tx, scan func(row interface{ Sc
 	defer m.release()
 	for first := 0; first < m.rows(); {
 		n := m.chunk(tx, m.rows()-first)
-		args := m.values[first*m.width : (first+n)*m.width]
-		first += n
 		var err error
 		if tx.conn != nil {
-			err = tx.execRaw(ctx, m, n, args, scan)
-		} else if st, ok := tx.db.stmts.Load(m.key(n)); ok {
+			err = tx.execRaw(ctx, m, n, m.shared, m.values[first*m.width:(first+n)*m.width], scan)
+			first += n
+			if err != nil {
+				return fmt.Errorf("insert: %w", err)
+			}
+			continue
+		}
+		args := m.args(first, n)
+		first += n
+		if st, ok := tx.db.stmts.Load(m.key(n)); ok {
 			err = runStmt(ctx, tx.tx.StmtContext(ctx, st.(*sql.Stmt)), args, scan)
 		} else {
 			err = tx.eachOnce(ctx, m.sql(tx.db, n), args, scan)
@@ -251,20 +280,30 @@ func inList[K any](ctx context.Context, tx *Tx, query string, fixed []any, keys 
 // ($1,$2…),(…) numbered in order, then tail. Bulk loaders (imports, the
 // demo generator) cache it per n.
 func MultiRowSQL(head, tail string, n, width int) string {
+	return sharedRowsSQL(head, tail, n, 0, width)
+}
+
+// sharedRowsSQL is MultiRowSQL whose rows each begin with the same shared
+// placeholders $1…$shared, followed by width of their own.
+func sharedRowsSQL(head, tail string, n, shared, width int) string {
 	var b strings.Builder
-	b.Grow(len(head) + n*width*7 + len(tail))
+	b.Grow(len(head) + n*(shared+width)*7 + len(tail))
 	b.WriteString(head)
-	p := 1
+	p := shared + 1
 	for r := 0; r < n; r++ {
 		if r > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteByte('(')
-		for c := 0; c < width; c++ {
+		for c := 0; c < shared+width; c++ {
 			if c > 0 {
 				b.WriteByte(',')
 			}
 			b.WriteByte('$')
+			if c < shared {
+				b.WriteString(strconv.Itoa(c + 1))
+				continue
+			}
 			b.WriteString(strconv.Itoa(p))
 			p++
 		}

@@ -58,9 +58,10 @@ func (r *rawStatements) closeLocked() {
 	r.conn, r.stmts = nil, nil
 }
 
-// execRaw runs n rows of m (args) on the transaction's SQLite connection,
-// handing each row it returns to scan (nil: no rows expected).
-func (tx *Tx) execRaw(ctx context.Context, m *multiRow, n int, args []any,
+// execRaw runs n rows of m (the shared values, then the rows') on the
+// transaction's SQLite connection, handing each row it returns to scan
+// (nil: no rows expected).
+func (tx *Tx) execRaw(ctx context.Context, m *multiRow, n int, shared, rows []any,
 	scan func(row interface{ Scan(...any) error }) error) error {
 	// A panic must not unwind through Raw: database/sql would then close
 	// the connection, and wait for the transaction that holds it — for
@@ -72,7 +73,7 @@ func (tx *Tx) execRaw(ctx context.Context, m *multiRow, n int, args []any,
 				panicked, err = p, errRawPanic
 			}
 		}()
-		return tx.rawRows(ctx, dc, m, n, args, scan)
+		return tx.rawRows(ctx, dc, m, n, shared, rows, scan)
 	})
 	if panicked != nil {
 		panic(panicked)
@@ -82,7 +83,7 @@ func (tx *Tx) execRaw(ctx context.Context, m *multiRow, n int, args []any,
 
 var errRawPanic = errors.New("raw insert: panic")
 
-func (tx *Tx) rawRows(ctx context.Context, dc any, m *multiRow, n int, args []any,
+func (tx *Tx) rawRows(ctx context.Context, dc any, m *multiRow, n int, shared, rows []any,
 	scan func(row interface{ Scan(...any) error }) error) error {
 	conn, ok := dc.(*sqlite3.SQLiteConn)
 	if !ok {
@@ -107,25 +108,27 @@ func (tx *Tx) rawRows(ctx context.Context, dc any, m *multiRow, n int, args []an
 	}
 	nv := r.args[:0]
 	defer func() { clear(nv); r.args = nv[:0] }()
-	for i, a := range args {
-		v, err := driverValue(a)
-		if err != nil {
-			return fmt.Errorf("value %d: %w", i+1, err)
+	for _, args := range [2][]any{shared, rows} {
+		for _, a := range args {
+			v, err := driverValue(a)
+			if err != nil {
+				return fmt.Errorf("value %d: %w", len(nv)+1, err)
+			}
+			nv = append(nv, driver.NamedValue{Ordinal: len(nv) + 1, Value: v})
 		}
-		nv = append(nv, driver.NamedValue{Ordinal: i + 1, Value: v})
 	}
 	if scan == nil {
 		_, err := st.ExecContext(ctx, nv)
 		return err
 	}
-	rows, err := st.QueryContext(ctx, nv)
+	res, err := st.QueryContext(ctx, nv)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	row := make(rawRow, len(rows.Columns()))
+	defer res.Close()
+	row := make(rawRow, len(res.Columns()))
 	for {
-		err := rows.Next(row)
+		err := res.Next(row)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
