@@ -129,9 +129,17 @@ func insertChained(ctx context.Context, tx *Tx, workspaceID, seq int64, hash str
 }
 
 // eventContext is what an event says besides its person, purpose or flag
-// and place in the chain: the columns newSharedEventRows binds once.
-func eventContext(e *consent.Event) [16]any {
-	return [16]any{e.WorkspaceID, e.At.UnixMicro(), string(e.Action), e.ActorKind, e.ActorID, string(e.LegalBasis),
+// and place in the chain: the columns newSharedEventRows binds once. It
+// compares with == (times as stored, in microseconds).
+type eventContext struct {
+	workspaceID, at                                          int64
+	action, actorKind, actorID, legalBasis, sourceKind       string
+	sourceID, sourceVersion, wording, wordingSHA256, pageURL string
+	ip, userAgent, note, piiDigest                           string
+}
+
+func contextOf(e *consent.Event) eventContext {
+	return eventContext{e.WorkspaceID, e.At.UnixMicro(), string(e.Action), e.ActorKind, e.ActorID, string(e.LegalBasis),
 		string(e.SourceKind), e.SourceID, e.SourceVersion, e.Wording, e.WordingSHA256, e.PageURL, e.IP, e.UserAgent,
 		e.Note, e.PIIDigest}
 }
@@ -141,13 +149,9 @@ func sameContext(events []*consent.Event) bool {
 	if len(events) < 2 {
 		return false
 	}
-	first := events[0]
+	first := contextOf(events[0])
 	for _, e := range events[1:] {
-		if e.WorkspaceID != first.WorkspaceID || !e.At.Equal(first.At) || e.Action != first.Action ||
-			e.ActorKind != first.ActorKind || e.ActorID != first.ActorID || e.LegalBasis != first.LegalBasis ||
-			e.SourceKind != first.SourceKind || e.SourceID != first.SourceID || e.SourceVersion != first.SourceVersion ||
-			e.Wording != first.Wording || e.WordingSHA256 != first.WordingSHA256 || e.PageURL != first.PageURL ||
-			e.IP != first.IP || e.UserAgent != first.UserAgent || e.Note != first.Note || e.PIIDigest != first.PIIDigest {
+		if contextOf(e) != first {
 			return false
 		}
 	}
@@ -155,10 +159,12 @@ func sameContext(events []*consent.Event) bool {
 }
 
 func newSharedEventRows(first *consent.Event) *multiRow {
-	shared := eventContext(first)
+	c := contextOf(first)
 	return newSharedMultiRow("consent_events", `workspace_id, at, action, actor_kind, actor_id, legal_basis, source_kind,
 		source_id, source_version, wording, wording_sha256, page_url, ip, user_agent, note, pii_digest`,
-		"seq, person_id, person_public_id, purpose, flag, prev_hash, hash", " RETURNING seq, id", shared[:])
+		"seq, person_id, person_public_id, purpose, flag, prev_hash, hash", " RETURNING seq, id",
+		[]any{c.workspaceID, c.at, c.action, c.actorKind, c.actorID, c.legalBasis, c.sourceKind, c.sourceID,
+			c.sourceVersion, c.wording, c.wordingSHA256, c.pageURL, c.ip, c.userAgent, c.note, c.piiDigest})
 }
 
 // moveHead records the chain's new head, locked by lockHead.

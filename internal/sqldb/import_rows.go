@@ -168,24 +168,18 @@ func (m *multiRow) exec(ctx context.Context, tx *Tx, scan func(row interface{ Sc
 	for first := 0; first < m.rows(); {
 		n := m.chunk(tx, m.rows()-first)
 		var err error
-		if tx.conn != nil {
+		switch st, prepared := tx.db.stmts.Load(m.key(n)); {
+		case tx.conn != nil:
 			err = tx.execRaw(ctx, m, n, m.shared, m.values[first*m.width:(first+n)*m.width], scan)
-			first += n
-			if err != nil {
-				return fmt.Errorf("insert: %w", err)
-			}
-			continue
-		}
-		args := m.args(first, n)
-		first += n
-		if st, ok := tx.db.stmts.Load(m.key(n)); ok {
-			err = runStmt(ctx, tx.tx.StmtContext(ctx, st.(*sql.Stmt)), args, scan)
-		} else {
-			err = tx.eachOnce(ctx, m.sql(tx.db, n), args, scan)
+		case prepared:
+			err = runStmt(ctx, tx.tx.StmtContext(ctx, st.(*sql.Stmt)), m.args(first, n), scan)
+		default:
+			err = tx.eachOnce(ctx, m.sql(tx.db, n), m.args(first, n), scan)
 		}
 		if err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
+		first += n
 	}
 	return nil
 }
