@@ -105,7 +105,10 @@ func TestBrowserFormDoubleOptIn(t *testing.T) {
 			t.Errorf("embed code: %.300s", got)
 		}
 		shot("form-builder")
-		step("unpublish it", chromedp.Click(css(`[data-testid="unpublish"]`)), chromedp.WaitVisible(css(`[data-testid="publish"]`)))
+		// The publish button is on the page before and after: what says
+		// the answer has arrived is the unpublish button gone.
+		step("unpublish it", chromedp.Click(css(`[data-testid="unpublish"]`)), chromedp.WaitNotPresent(css(`[data-testid="unpublish"]`)),
+			chromedp.WaitVisible(css(`[data-testid="publish"]`)))
 		if got := text("main"); !strings.Contains(got, "Dépublié") || !strings.Contains(got, "Brouillon") {
 			t.Errorf("after unpublishing: %.300q", got)
 		}
