@@ -1,12 +1,13 @@
 package sqldb
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/registre/registre/internal/consent"
 	"github.com/registre/registre/internal/crm"
@@ -77,12 +78,13 @@ func (w *batchWriter) appendEvents(out []*consent.Event, slab *[]consent.Event, 
 }
 
 // The multi-row statements of an import batch; WriteBatch prepares their
-// full-size forms once per database.
-func newPeopleRows() *multiRow {
-	return newMultiRow("people", `public_id, workspace_id, first_name, last_name, sort_key, alt_key, email, phone,
-	job_title, organisation_id, lifecycle, audience, origin, origin_detail, collected_at, address_line1,
-	address_line2, postal_code, city, region, country, custom, created_at, updated_at, consent_flags,
-	consent_granted, import_id`, " RETURNING public_id, id")
+// full-size forms once per database. The people of a batch share their
+// workspace, import and time, bound once per statement.
+func newPeopleRows(workspaceID, importID int64, now time.Time) *multiRow {
+	return newSharedMultiRow("people", "workspace_id, import_id, created_at, updated_at", `public_id, first_name,
+	last_name, sort_key, alt_key, email, phone, job_title, organisation_id, lifecycle, audience, origin, origin_detail,
+	collected_at, address_line1, address_line2, postal_code, city, region, country, custom, consent_flags,
+	consent_granted`, " RETURNING public_id, id", []any{workspaceID, importID, now.UnixMicro(), now.UnixMicro()})
 }
 
 func newEmailRows() *multiRow {
@@ -108,7 +110,7 @@ func newFlagRows() *multiRow {
 }
 
 func prepareImportStatements(ctx context.Context, db *DB) error {
-	for _, m := range []*multiRow{newPeopleRows(), newEmailRows(), newPhoneRows(), newEventRows(), newStateRows(), newFlagRows()} {
+	for _, m := range []*multiRow{newPeopleRows(0, 0, time.Time{}), newEmailRows(), newPhoneRows(), newEventRows(), newStateRows(), newFlagRows()} {
 		if err := m.prepare(ctx, db); err != nil {
 			return err
 		}
@@ -123,18 +125,20 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 	if len(w.inserts) == 0 {
 		return nil
 	}
-	people := newPeopleRows()
+	people := newPeopleRows(w.ws(), w.imp.ID, w.now)
 	people.grow(len(w.inserts))
 	byPublicID := make(map[string]*pending, len(w.inserts))
-	publicIDs := make([]string, len(w.inserts))
-	for i, p := range w.inserts {
+	for _, p := range w.inserts {
 		w.changes(p, nil)
 		var granted int64
 		for _, g := range p.grants {
 			granted |= w.bits[g]
 		}
-		id := cmp.Or(p.publicID, crm.NewPublicID())
-		publicIDs[i], byPublicID[id] = id, p
+		id := p.publicID
+		if id == "" {
+			id = crm.NewPublicID()
+		}
+		byPublicID[id] = p
 		per := p.r.Person
 		custom := p.custom
 		if custom == "" {
@@ -145,21 +149,29 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 		}
 		sortKey, altKey := p.r.SortKey, p.r.AltKey
 		a := per.Address
-		people.add(id, w.ws(), per.FirstName, per.LastName, sortKey, altKey, per.PrimaryEmail(), per.PrimaryPhone(),
+		people.add(id, per.FirstName, per.LastName, sortKey, altKey, per.PrimaryEmail(), per.PrimaryPhone(),
 			per.JobTitle, nullID(p.orgID), string(per.Lifecycle), string(per.Audience), string(per.Origin), per.OriginDetail,
 			per.CollectedAt.UnixMicro(), a.Line1, a.Line2, a.PostalCode, a.City, a.Region, a.Country, custom,
-			w.now.UnixMicro(), w.now.UnixMicro(), consent.FlagMask(p.flags...), granted, w.imp.ID)
+			consent.FlagMask(p.flags...), granted)
 	}
-	ids := make(map[*pending]int64, len(w.inserts))
+	returned := 0
 	err := people.exec(ctx, w.tx, func(row interface{ Scan(...any) error }) error {
+		returned++
 		var publicID string
 		var id int64
 		if err := row.Scan(&publicID, &id); err != nil {
 			return err
 		}
-		ids[byPublicID[publicID]] = id
+		p, ok := byPublicID[publicID]
+		if !ok {
+			return errors.New("an unknown public id returned")
+		}
+		p.created = existingPerson{id: id, publicID: publicID}
 		return nil
 	})
+	if err == nil && returned != len(w.inserts) {
+		err = fmt.Errorf("%d rows returned for %d people", returned, len(w.inserts))
+	}
 	if err != nil {
 		return fmt.Errorf("insert people: %w", err)
 	}
@@ -170,16 +182,15 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 	}
 	events, slab := make([]*consent.Event, 0, n), takeEventSlab(n)
 	defer func() { releaseEventSlab(slab) }()
-	for i, p := range w.inserts {
-		id := ids[p]
-		p.created = existingPerson{id: id, publicID: publicIDs[i]}
+	for _, p := range w.inserts {
+		id := p.created.id
 		for k, e := range p.r.Person.Emails {
 			emails.add(w.ws(), id, e.Address, e.Norm, k == 0)
 		}
 		for k, ph := range p.r.Person.Phones {
 			phones.add(w.ws(), id, ph.E164, phoneKindColumn(ph.Kind), k == 0)
 		}
-		events = w.appendEvents(events, &slab, p, id, publicIDs[i])
+		events = w.appendEvents(events, &slab, p, id, p.created.publicID)
 	}
 	if err := emails.exec(ctx, w.tx, nil); err != nil {
 		return fmt.Errorf("insert emails: %w", err)
