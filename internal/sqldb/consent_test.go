@@ -337,3 +337,40 @@ func TestRebuildMasksMatchesLedger(t *testing.T) {
 		}
 	})
 }
+
+// TestPersonEventsAfterIDReused: SQLite gives a deleted person's id to
+// the next person when it was the largest; the newcomer's history must not
+// show the deleted person's consent.
+func TestPersonEventsAfterIDReused(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := audit.WithActor(context.Background(), audit.Actor{Kind: audit.ActorCLI})
+		ws := newWorkspace(t, db, "acme")
+		people := newService(db)
+		svc := consent.NewService(sqldb.ConsentStore{DB: db})
+		gone, err := people.CreatePerson(ctx, ws.ID, crm.PersonInput{LastName: "Martin"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Record(ctx, ws.ID, gone.PublicID, []consent.Change{{Flag: consent.SMSOptOut, Action: consent.Set}},
+			consent.Proof{SourceKind: consent.SourcePortal}); err != nil {
+			t.Fatal(err)
+		}
+		if err := people.DeletePerson(ctx, ws.ID, gone.PublicID); err != nil {
+			t.Fatal(err)
+		}
+		newcomer, err := people.CreatePerson(ctx, ws.ID, crm.PersonInput{LastName: "Durand"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if db.Engine == sqldb.SQLite && newcomer.ID != gone.ID {
+			t.Fatalf("SQLite gave id %d after deleting %d: the case is not exercised", newcomer.ID, gone.ID)
+		}
+		proof, err := svc.Proof(ctx, ws.ID, newcomer.PublicID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(proof.Events) != 0 || proof.Projection.On(consent.SMSOptOut) {
+			t.Fatalf("the newcomer shows the deleted person's consent: %+v", proof.Events)
+		}
+	})
+}
