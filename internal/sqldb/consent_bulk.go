@@ -87,42 +87,64 @@ func appendEventsBulk(ctx context.Context, tx *Tx, workspaceID int64, events []*
 // (seq, hash), writes them as multi-row INSERTs, sets their ids, and
 // returns the new head for moveHead.
 func insertChained(ctx context.Context, tx *Tx, workspaceID, seq int64, hash string, events []*consent.Event) (int64, string, error) {
+	nextID, bound, err := tx.nextRowID(ctx, "consent_events")
+	if err != nil {
+		return 0, "", err
+	}
 	bySeq := make(map[int64]*consent.Event, len(events))
 	for _, ev := range events {
 		seq++
 		ev.WorkspaceID, ev.Seq = workspaceID, seq
 		ev.Seal(hash)
 		hash = ev.Hash
-		bySeq[seq] = ev
+		if bound {
+			ev.ID = nextID
+			nextID++
+		} else {
+			bySeq[seq] = ev
+		}
 	}
 	var ins *multiRow
 	if sameContext(events) {
 		// An import's or a bulk action's events differ only by person
 		// and chain: the rest is bound once per statement.
-		ins = newSharedEventRows(events[0])
+		ins = newSharedEventRows(events[0], bound)
 		ins.grow(len(events))
 		for _, ev := range events {
+			if bound {
+				ins.add(ev.ID)
+			}
 			ins.add(ev.Seq, ev.PersonID, ev.PersonPublicID, ev.Purpose, string(ev.Flag), ev.PrevHash, ev.Hash)
 		}
 	} else {
-		ins = newEventRows()
+		ins = newEventRows(bound)
 		ins.grow(len(events))
 		for _, ev := range events {
+			if bound {
+				ins.add(ev.ID)
+			}
 			ins.add(ev.WorkspaceID, ev.Seq, ev.At.UnixMicro(), ev.PersonID, ev.PersonPublicID, ev.Purpose, string(ev.Flag),
 				string(ev.Action), ev.ActorKind, ev.ActorID, string(ev.LegalBasis), string(ev.SourceKind), ev.SourceID,
 				ev.SourceVersion, ev.Wording, ev.WordingSHA256, ev.PageURL, ev.IP, ev.UserAgent, ev.Note, ev.PIIDigest,
 				ev.PrevHash, ev.Hash)
 		}
 	}
-	err := ins.exec(ctx, tx, func(row interface{ Scan(...any) error }) error {
-		var s, id int64
-		if err := row.Scan(&s, &id); err != nil {
-			return err
+	var scan func(row interface{ Scan(...any) error }) error
+	if !bound {
+		scan = func(row interface{ Scan(...any) error }) error {
+			var s, id int64
+			if err := row.Scan(&s, &id); err != nil {
+				return err
+			}
+			ev, ok := bySeq[s]
+			if !ok {
+				return fmt.Errorf("an unknown sequence number %d returned", s)
+			}
+			ev.ID = id
+			return nil
 		}
-		bySeq[s].ID = id
-		return nil
-	})
-	if err != nil {
+	}
+	if err := ins.exec(ctx, tx, scan); err != nil {
 		return 0, "", fmt.Errorf("append consent events: %w", err)
 	}
 	return seq, hash, nil
@@ -158,11 +180,14 @@ func sameContext(events []*consent.Event) bool {
 	return true
 }
 
-func newSharedEventRows(first *consent.Event) *multiRow {
+func newSharedEventRows(first *consent.Event, bound bool) *multiRow {
 	c := contextOf(first)
+	columns, tail := "seq, person_id, person_public_id, purpose, flag, prev_hash, hash", " RETURNING seq, id"
+	if bound {
+		columns, tail = "id, "+columns, ""
+	}
 	return newSharedMultiRow("consent_events", `workspace_id, at, action, actor_kind, actor_id, legal_basis, source_kind,
-		source_id, source_version, wording, wording_sha256, page_url, ip, user_agent, note, pii_digest`,
-		"seq, person_id, person_public_id, purpose, flag, prev_hash, hash", " RETURNING seq, id",
+		source_id, source_version, wording, wording_sha256, page_url, ip, user_agent, note, pii_digest`, columns, tail,
 		[]any{c.workspaceID, c.at, c.action, c.actorKind, c.actorID, c.legalBasis, c.sourceKind, c.sourceID,
 			c.sourceVersion, c.wording, c.wordingSHA256, c.pageURL, c.ip, c.userAgent, c.note, c.piiDigest})
 }

@@ -81,11 +81,20 @@ func (w *batchWriter) appendEvents(out []*consent.Event, slab *[]consent.Event, 
 // full-size forms once per database. The people of a batch share their
 // workspace, import and time, bound once per statement.
 func newPeopleRows(workspaceID, importID int64, now time.Time) *multiRow {
-	return newSharedMultiRow("people", "workspace_id, import_id, created_at, updated_at", `public_id, first_name,
-	last_name, sort_key, alt_key, email, phone, job_title, organisation_id, lifecycle, audience, origin, origin_detail,
-	collected_at, address_line1, address_line2, postal_code, city, region, country, custom, consent_flags,
-	consent_granted`, " RETURNING public_id, id", []any{workspaceID, importID, now.UnixMicro(), now.UnixMicro()})
+	return newSharedMultiRow("people", "workspace_id, import_id, created_at, updated_at", peopleColumns,
+		" RETURNING public_id, id", []any{workspaceID, importID, now.UnixMicro(), now.UnixMicro()})
 }
+
+// newPeopleRowsWithIDs is newPeopleRows for ids bound by the writer
+// (Tx.nextRowID): each row's first value is its id.
+func newPeopleRowsWithIDs(workspaceID, importID int64, now time.Time) *multiRow {
+	return newSharedMultiRow("people", "workspace_id, import_id, created_at, updated_at", "id, "+peopleColumns, "",
+		[]any{workspaceID, importID, now.UnixMicro(), now.UnixMicro()})
+}
+
+const peopleColumns = `public_id, first_name, last_name, sort_key, alt_key, email, phone, job_title, organisation_id,
+	lifecycle, audience, origin, origin_detail, collected_at, address_line1, address_line2, postal_code, city, region,
+	country, custom, consent_flags, consent_granted`
 
 func newEmailRows() *multiRow {
 	return newMultiRow("person_emails", "workspace_id, person_id, email, email_norm, is_primary", "")
@@ -95,10 +104,16 @@ func newPhoneRows() *multiRow {
 	return newMultiRow("person_phones", "workspace_id, person_id, e164, kind, is_primary", "")
 }
 
-func newEventRows() *multiRow {
-	return newMultiRow("consent_events", `workspace_id, seq, at, person_id, person_public_id, purpose, flag,
-		action, actor_kind, actor_id, legal_basis, source_kind, source_id, source_version, wording, wording_sha256,
-		page_url, ip, user_agent, note, pii_digest, prev_hash, hash`, " RETURNING seq, id")
+// newEventRows is the INSERT of ledger events; with bound, each row's
+// first value is its id (Tx.nextRowID) and nothing comes back.
+func newEventRows(bound bool) *multiRow {
+	const columns = `workspace_id, seq, at, person_id, person_public_id, purpose, flag, action, actor_kind, actor_id,
+		legal_basis, source_kind, source_id, source_version, wording, wording_sha256, page_url, ip, user_agent, note,
+		pii_digest, prev_hash, hash`
+	if bound {
+		return newMultiRow("consent_events", "id, "+columns, "")
+	}
+	return newMultiRow("consent_events", columns, " RETURNING seq, id")
 }
 
 func newStateRows() *multiRow {
@@ -110,7 +125,7 @@ func newFlagRows() *multiRow {
 }
 
 func prepareImportStatements(ctx context.Context, db *DB) error {
-	for _, m := range []*multiRow{newPeopleRows(0, 0, time.Time{}), newEmailRows(), newPhoneRows(), newEventRows(), newStateRows(), newFlagRows()} {
+	for _, m := range []*multiRow{newPeopleRows(0, 0, time.Time{}), newEmailRows(), newPhoneRows(), newEventRows(false), newStateRows(), newFlagRows()} {
 		if err := m.prepare(ctx, db); err != nil {
 			return err
 		}
@@ -125,9 +140,19 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 	if len(w.inserts) == 0 {
 		return nil
 	}
+	nextID, bound, err := w.tx.nextRowID(ctx, "people")
+	if err != nil {
+		return err
+	}
 	people := newPeopleRows(w.ws(), w.imp.ID, w.now)
+	if bound {
+		people = newPeopleRowsWithIDs(w.ws(), w.imp.ID, w.now)
+	}
 	people.grow(len(w.inserts))
-	byPublicID := make(map[string]*pending, len(w.inserts))
+	var byPublicID map[string]*pending
+	if !bound {
+		byPublicID = make(map[string]*pending, len(w.inserts))
+	}
 	for _, p := range w.inserts {
 		w.changes(p, nil)
 		var granted int64
@@ -138,42 +163,30 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 		if id == "" {
 			id = crm.NewPublicID()
 		}
-		byPublicID[id] = p
+		if !bound {
+			byPublicID[id] = p
+		}
 		per := p.r.Person
 		custom := p.custom
 		if custom == "" {
-			var err error
 			if custom, err = jsonText(per.Custom); err != nil {
 				return err
 			}
 		}
 		sortKey, altKey := p.r.SortKey, p.r.AltKey
 		a := per.Address
+		if bound {
+			p.created = existingPerson{id: nextID, publicID: id}
+			people.add(nextID)
+			nextID++
+		}
 		people.add(id, per.FirstName, per.LastName, sortKey, altKey, per.PrimaryEmail(), per.PrimaryPhone(),
 			per.JobTitle, nullID(p.orgID), string(per.Lifecycle), string(per.Audience), string(per.Origin), per.OriginDetail,
 			per.CollectedAt.UnixMicro(), a.Line1, a.Line2, a.PostalCode, a.City, a.Region, a.Country, custom,
 			consent.FlagMask(p.flags...), granted)
 	}
-	returned := 0
-	err := people.exec(ctx, w.tx, func(row interface{ Scan(...any) error }) error {
-		returned++
-		var publicID string
-		var id int64
-		if err := row.Scan(&publicID, &id); err != nil {
-			return err
-		}
-		p, ok := byPublicID[publicID]
-		if !ok {
-			return errors.New("an unknown public id returned")
-		}
-		p.created = existingPerson{id: id, publicID: publicID}
-		return nil
-	})
-	if err == nil && returned != len(w.inserts) {
-		err = fmt.Errorf("%d rows returned for %d people", returned, len(w.inserts))
-	}
-	if err != nil {
-		return fmt.Errorf("insert people: %w", err)
+	if err := w.writePeople(ctx, people, bound, byPublicID); err != nil {
+		return err
 	}
 	emails, phones := newEmailRows(), newPhoneRows()
 	n := 0
@@ -200,6 +213,39 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 	}
 	w.delta.Created += int64(len(w.inserts))
 	return w.appendNew(ctx, events)
+}
+
+// writePeople runs the people INSERT. Without bound ids, each person's
+// comes back with its public id.
+func (w *batchWriter) writePeople(ctx context.Context, people *multiRow, bound bool, byPublicID map[string]*pending) error {
+	if bound {
+		if err := people.exec(ctx, w.tx, nil); err != nil {
+			return fmt.Errorf("insert people: %w", err)
+		}
+		return nil
+	}
+	returned := 0
+	err := people.exec(ctx, w.tx, func(row interface{ Scan(...any) error }) error {
+		returned++
+		var publicID string
+		var id int64
+		if err := row.Scan(&publicID, &id); err != nil {
+			return err
+		}
+		p, ok := byPublicID[publicID]
+		if !ok {
+			return errors.New("an unknown public id returned")
+		}
+		p.created = existingPerson{id: id, publicID: publicID}
+		return nil
+	})
+	if err == nil && returned != len(byPublicID) {
+		err = fmt.Errorf("%d rows returned for %d people", returned, len(byPublicID))
+	}
+	if err != nil {
+		return fmt.Errorf("insert people: %w", err)
+	}
+	return nil
 }
 
 // eventSlabs keeps the room of a batch's events for the next batch: they

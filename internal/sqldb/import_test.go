@@ -318,3 +318,61 @@ func TestPrepareLoadWidensTheCache(t *testing.T) {
 		t.Errorf("cache_size after = %d, want %d", got, before)
 	}
 }
+
+// TestImportRowsPointAtTheirPerson: an import's email rows, ledger events
+// and consent projection belong to the person of their row, in batches,
+// after the highest id was freed (SQLite gives it again; on SQLite the
+// import binds the ids itself).
+func TestImportRowsPointAtTheirPerson(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newImportEnv(t, db)
+		e.svc.BatchRows = 2
+		opt := tradeShow
+		opt.LegalBasis, opt.Purposes = consent.BasisConsent, []string{consent.EmailMarketing}
+		file := func(prefix string) []byte {
+			var b strings.Builder
+			b.WriteString("email,nom\n")
+			for i := range 5 {
+				b.WriteString(prefix + string(rune('a'+i)) + "@example.com,Personne " + prefix + "\n")
+			}
+			return []byte(b.String())
+		}
+		e.run(t, file("first"), opt, importer.CSVOptions{})
+		if _, err := db.Exec(e.ctx, `DELETE FROM people WHERE id = (SELECT MAX(id) FROM people)`); err != nil {
+			t.Fatal(err)
+		}
+		second := e.run(t, file("second"), opt, importer.CSVOptions{})
+		if second.Counts.Created != 5 {
+			t.Fatalf("created %d", second.Counts.Created)
+		}
+		checks := []struct{ name, query string }{
+			{"people without their email row", `SELECT COUNT(*) FROM people p WHERE p.workspace_id = $1 AND NOT EXISTS
+				(SELECT 1 FROM person_emails m WHERE m.person_id = p.id AND m.email_norm = p.email)`},
+			{"email rows of someone else", `SELECT COUNT(*) FROM person_emails m JOIN people p ON p.id = m.person_id
+				WHERE m.workspace_id = $1 AND m.email_norm <> p.email`},
+			{"people without their projection", `SELECT COUNT(*) FROM people p WHERE p.workspace_id = $1 AND NOT EXISTS
+				(SELECT 1 FROM consent_states s WHERE s.person_id = p.id)`},
+			{"projections of another person's event", `SELECT COUNT(*) FROM consent_states s
+				JOIN consent_events ev ON ev.id = s.event_id
+				WHERE s.workspace_id = $1 AND (ev.person_id <> s.person_id OR ev.purpose <> s.purpose)`},
+			{"events of the second file naming someone else", `SELECT COUNT(*) FROM consent_events ev
+				JOIN people p ON p.id = ev.person_id WHERE ev.workspace_id = $1 AND ev.source_id = '`+second.PublicID+`'
+				AND ev.person_public_id <> p.public_id`},
+			{"people of the second file without their event", `SELECT COUNT(*) FROM people p WHERE p.workspace_id = $1
+				AND p.email LIKE 'second%' AND NOT EXISTS (SELECT 1 FROM consent_events ev
+				WHERE ev.person_id = p.id AND ev.person_public_id = p.public_id)`},
+		}
+		for _, c := range checks {
+			if n := e.count(t, c.query); n != 0 {
+				t.Errorf("%s: %d", c.name, n)
+			}
+		}
+		if n := e.count(t, `SELECT COUNT(*) FROM people WHERE workspace_id = $1`); n != 9 {
+			t.Errorf("%d people, want 9", n)
+		}
+		report, err := consent.Verify(e.ctx, sqldb.ConsentStore{DB: db}, e.ws)
+		if err != nil || !report.OK() {
+			t.Fatalf("ledger: %+v %v", report, err)
+		}
+	})
+}

@@ -117,10 +117,10 @@ func (tx *Tx) rawRows(ctx context.Context, dc any, m *multiRow, n int, shared, r
 			nv = append(nv, driver.NamedValue{Ordinal: len(nv) + 1, Value: v})
 		}
 	}
-	if scan == nil {
-		_, err := st.ExecContext(ctx, nv)
-		return err
-	}
+	// Through Query even when nothing comes back: the driver then binds
+	// every value and takes the first step in one call to C, where Exec
+	// makes a call per value (a million-row import binds tens of
+	// millions) and a goroutine per statement.
 	res, err := st.QueryContext(ctx, nv)
 	if err != nil {
 		return err
@@ -134,6 +134,9 @@ func (tx *Tx) rawRows(ctx context.Context, dc any, m *multiRow, n int, shared, r
 		}
 		if err != nil {
 			return err
+		}
+		if scan == nil {
+			return fmt.Errorf("raw insert: a row came back from %.40s…", m.head)
 		}
 		if err := scan(row); err != nil {
 			return err
@@ -182,4 +185,23 @@ func (r rawRow) Scan(dest ...any) error {
 		}
 	}
 	return nil
+}
+
+// nextRowID returns the id SQLite would give the next row of table, on
+// SQLite's write transaction only (ok is false elsewhere): one more than
+// the largest, as SQLite does for an INTEGER PRIMARY KEY without
+// AUTOINCREMENT (none of ours has it). Multi-row INSERTs that bind their
+// ids from it need no RETURNING clause, whose rows SQLite keeps in a
+// temporary table and hands back one call to C at a time: a tenth of a
+// million-row import. The ids are the transaction's until it ends: it
+// holds the database's only write lock.
+func (tx *Tx) nextRowID(ctx context.Context, table string) (id int64, ok bool, err error) {
+	if tx.conn == nil {
+		return 0, false, nil
+	}
+	// table is one of ours, never input: this reads the last rowid.
+	if err := tx.QueryRow(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM "+table).Scan(&id); err != nil {
+		return 0, false, fmt.Errorf("next id of %s: %w", table, err)
+	}
+	return id, true, nil
 }
