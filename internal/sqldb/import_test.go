@@ -356,7 +356,7 @@ func TestImportRowsPointAtTheirPerson(t *testing.T) {
 				JOIN consent_events ev ON ev.id = s.event_id
 				WHERE s.workspace_id = $1 AND (ev.person_id <> s.person_id OR ev.purpose <> s.purpose)`},
 			{"events of the second file naming someone else", `SELECT COUNT(*) FROM consent_events ev
-				JOIN people p ON p.id = ev.person_id WHERE ev.workspace_id = $1 AND ev.source_id = '`+second.PublicID+`'
+				JOIN people p ON p.id = ev.person_id WHERE ev.workspace_id = $1 AND ev.source_id = '` + second.PublicID + `'
 				AND ev.person_public_id <> p.public_id`},
 			{"people of the second file without their event", `SELECT COUNT(*) FROM people p WHERE p.workspace_id = $1
 				AND p.email LIKE 'second%' AND NOT EXISTS (SELECT 1 FROM consent_events ev

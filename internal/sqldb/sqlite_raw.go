@@ -58,10 +58,17 @@ func (r *rawStatements) closeLocked() {
 	r.conn, r.stmts = nil, nil
 }
 
-// execRaw runs n rows of m (the shared values, then the rows') on the
-// transaction's SQLite connection, handing each row it returns to scan
-// (nil: no rows expected).
-func (tx *Tx) execRaw(ctx context.Context, m *multiRow, n int, shared, rows []any,
+// rawStatement names a statement execRaw prepares once on the connection
+// (key) and gives its text the first time.
+type rawStatement struct {
+	key  preparedKey
+	text func() string
+}
+
+// execRaw runs st with the values of args (in order) on the transaction's
+// SQLite connection, handing each row it returns to scan (nil: no rows
+// expected).
+func (tx *Tx) execRaw(ctx context.Context, st rawStatement, args [2][]any,
 	scan func(row interface{ Scan(...any) error }) error) error {
 	// A panic must not unwind through Raw: database/sql would then close
 	// the connection, and wait for the transaction that holds it — for
@@ -73,7 +80,7 @@ func (tx *Tx) execRaw(ctx context.Context, m *multiRow, n int, shared, rows []an
 				panicked, err = p, errRawPanic
 			}
 		}()
-		return tx.rawRows(ctx, dc, m, n, shared, rows, scan)
+		return tx.rawRows(ctx, dc, st, args, scan)
 	})
 	if panicked != nil {
 		panic(panicked)
@@ -83,7 +90,7 @@ func (tx *Tx) execRaw(ctx context.Context, m *multiRow, n int, shared, rows []an
 
 var errRawPanic = errors.New("raw insert: panic")
 
-func (tx *Tx) rawRows(ctx context.Context, dc any, m *multiRow, n int, shared, rows []any,
+func (tx *Tx) rawRows(ctx context.Context, dc any, raw rawStatement, args [2][]any,
 	scan func(row interface{ Scan(...any) error }) error) error {
 	conn, ok := dc.(*sqlite3.SQLiteConn)
 	if !ok {
@@ -102,13 +109,13 @@ func (tx *Tx) rawRows(ctx context.Context, dc any, m *multiRow, n int, shared, r
 	// connection runs one statement at a time anyway.
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	st, err := r.stmtLocked(conn, m.key(n), func() string { return m.sql(tx.db, n) })
+	st, err := r.stmtLocked(conn, raw.key, raw.text)
 	if err != nil {
 		return err
 	}
 	nv := r.args[:0]
 	defer func() { clear(nv); r.args = nv[:0] }()
-	for _, args := range [2][]any{shared, rows} {
+	for _, args := range args {
 		for _, a := range args {
 			v, err := driverValue(a)
 			if err != nil {
@@ -136,7 +143,7 @@ func (tx *Tx) rawRows(ctx context.Context, dc any, m *multiRow, n int, shared, r
 			return err
 		}
 		if scan == nil {
-			return fmt.Errorf("raw insert: a row came back from %.40s…", m.head)
+			return fmt.Errorf("raw statement: a row came back from %.40s…", raw.text())
 		}
 		if err := scan(row); err != nil {
 			return err

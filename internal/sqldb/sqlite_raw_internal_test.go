@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -124,5 +125,79 @@ func TestWriteTxPanicGivesConnectionBack(t *testing.T) {
 	}
 	if n := countRates(t, db); n != 2 {
 		t.Fatalf("%d rows, want only the two that followed the panics", n)
+	}
+}
+
+// TestInListPadsLongLists: on SQLite's write transaction a long IN list
+// is padded with its last key to the size of the statement prepared once;
+// each row still comes back once, and the missing keys do not.
+func TestInListPadsLongLists(t *testing.T) {
+	db := openSQLiteForTest(t)
+	ctx := context.Background()
+	err := db.InTx(ctx, func(tx *Tx) error {
+		m := newMultiRow("rate_counters", "key, window_start, count", "")
+		for i := range 1000 {
+			m.add(fmt.Sprintf("k%04d", i), int64(1), int64(i))
+		}
+		return m.exec(ctx, tx, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := func(from, to int) []string {
+		var out []string
+		for i := from; i < to; i++ {
+			out = append(out, fmt.Sprintf("k%04d", i))
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		keys []string
+		want int
+	}{
+		{"Short", keys(0, 10), 10},
+		{"Padded", append(keys(0, 100), "missing-1", "missing-2"), 100},
+		{"Duplicates", append(keys(0, 100), keys(50, 100)...), 100},
+		{"TwoStatements", append(keys(0, 950), "missing-3"), 950},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			seen := map[string]int{}
+			err := db.InTx(ctx, func(tx *Tx) error {
+				return inList(ctx, tx, `SELECT key, count FROM rate_counters WHERE window_start = $1 AND key IN (…)`,
+					[]any{int64(1)}, tt.keys, func(row interface{ Scan(...any) error }) error {
+						var k string
+						var n int64
+						if err := row.Scan(&k, &n); err != nil {
+							return err
+						}
+						seen[k]++
+						return nil
+					})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(seen) != tt.want {
+				t.Fatalf("%d rows, want %d", len(seen), tt.want)
+			}
+			for k, n := range seen {
+				if n != 1 {
+					t.Fatalf("%s came back %d times", k, n)
+				}
+			}
+		})
+	}
+	db.raw.mu.Lock()
+	defer db.raw.mu.Unlock()
+	padded := 0
+	for key := range db.raw.stmts {
+		if key.tail == "IN" {
+			padded++
+		}
+	}
+	if padded != 1 {
+		t.Fatalf("%d padded statements prepared, want 1", padded)
 	}
 }
