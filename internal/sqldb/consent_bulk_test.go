@@ -25,7 +25,9 @@ func TestBulkAppendMatchesReplay(t *testing.T) {
 		svc := consent.NewService(store)
 		var targets []consent.BulkTarget
 		var ids []string
-		for i := 0; i < 60; i++ {
+		// More than 64 people: SQLite's write transaction reads their
+		// projections with a padded IN list (inList), through the driver.
+		for i := 0; i < 100; i++ {
 			p, err := newService(db).CreatePerson(ctx, ws.ID, crm.PersonInput{LastName: fmt.Sprint("B", i), Audience: crm.B2B})
 			if err != nil {
 				t.Fatal(err)

@@ -255,8 +255,7 @@ func deleteIfOnlyUnconfirmed(ctx context.Context, tx *Tx, r *forms.OptinRequest)
 		return false, nil
 	}
 	if _, err := tx.Exec(ctx, `UPDATE consent_events SET ip = '', user_agent = '', page_url = '', note = '', pseudonymised = TRUE
-		WHERE workspace_id = $1 AND person_id = $2 AND person_public_id = (SELECT public_id FROM people WHERE id = $2)`,
-		r.WorkspaceID, r.PersonID); err != nil {
+		WHERE workspace_id = $1 AND person_id = $2 AND person_public_id = $3`, r.WorkspaceID, r.PersonID, r.PersonPublicID); err != nil {
 		return false, fmt.Errorf("pseudonymise ledger: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE outbox SET to_addr = 'erased@invalid', subject = '', text_body = '', html_body = '',

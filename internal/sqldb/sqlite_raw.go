@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"sync"
 	"time"
 
@@ -162,8 +163,9 @@ func driverValue(v any) (driver.Value, error) {
 	return driver.DefaultParameterConverter.ConvertValue(v)
 }
 
-// rawRow is a row the driver returned, scanned into *int64 and *string,
-// the types multi-row statements return.
+// rawRow is a row the driver returned, scanned as database/sql would for
+// the destinations our queries use: Scanners, and integers, strings,
+// booleans and floats of any named type.
 type rawRow []driver.Value
 
 func (r rawRow) Scan(dest ...any) error {
@@ -171,27 +173,73 @@ func (r rawRow) Scan(dest ...any) error {
 		return fmt.Errorf("scan: %d destinations for %d columns", len(dest), len(r))
 	}
 	for i, d := range dest {
-		switch p := d.(type) {
-		case *int64:
-			v, ok := r[i].(int64)
-			if !ok {
-				return fmt.Errorf("scan column %d: %T is not an integer", i, r[i])
-			}
-			*p = v
-		case *string:
-			switch v := r[i].(type) {
-			case string:
-				*p = v
-			case []byte:
-				*p = string(v)
-			default:
-				return fmt.Errorf("scan column %d: %T is not text", i, r[i])
-			}
-		default:
-			return fmt.Errorf("scan column %d: cannot scan into %T", i, d)
+		if err := scanRawValue(d, r[i]); err != nil {
+			return fmt.Errorf("scan column %d: %w", i, err)
 		}
 	}
 	return nil
+}
+
+func scanRawValue(dest any, v driver.Value) error {
+	if sc, ok := dest.(sql.Scanner); ok {
+		return sc.Scan(v)
+	}
+	if p, ok := dest.(*any); ok {
+		*p = v
+		return nil
+	}
+	rv := reflect.ValueOf(dest)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return fmt.Errorf("cannot scan into %T", dest)
+	}
+	if v == nil {
+		return fmt.Errorf("NULL cannot go into %T", dest)
+	}
+	e := rv.Elem()
+	switch e.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		switch x := v.(type) {
+		case int64:
+			if e.OverflowInt(x) {
+				return fmt.Errorf("%d overflows %T", x, dest)
+			}
+			e.SetInt(x)
+			return nil
+		}
+	case reflect.String:
+		switch x := v.(type) {
+		case string:
+			e.SetString(x)
+			return nil
+		case []byte:
+			e.SetString(string(x))
+			return nil
+		}
+	case reflect.Bool:
+		switch x := v.(type) {
+		case bool:
+			e.SetBool(x)
+			return nil
+		case int64:
+			e.SetBool(x != 0)
+			return nil
+		}
+	case reflect.Float32, reflect.Float64:
+		switch x := v.(type) {
+		case float64:
+			e.SetFloat(x)
+			return nil
+		case int64:
+			e.SetFloat(float64(x))
+			return nil
+		}
+	case reflect.Slice:
+		if x, ok := v.([]byte); ok && e.Type().Elem().Kind() == reflect.Uint8 {
+			e.SetBytes(append([]byte(nil), x...))
+			return nil
+		}
+	}
+	return fmt.Errorf("a %T cannot go into %T", v, dest)
 }
 
 // nextRowID returns the id SQLite would give the next row of table, on

@@ -165,14 +165,21 @@ func TestInListPadsLongLists(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			seen := map[string]int{}
 			err := db.InTx(ctx, func(tx *Tx) error {
-				return inList(ctx, tx, `SELECT key, count FROM rate_counters WHERE window_start = $1 AND key IN (…)`,
+				// Destinations of the kinds callers use: a named string
+				// type, int, bool (from an integer).
+				type key string
+				return inList(ctx, tx, `SELECT key, count, count >= 500 FROM rate_counters WHERE window_start = $1 AND key IN (…)`,
 					[]any{int64(1)}, tt.keys, func(row interface{ Scan(...any) error }) error {
-						var k string
-						var n int64
-						if err := row.Scan(&k, &n); err != nil {
+						var k key
+						var n int
+						var high bool
+						if err := row.Scan(&k, &n, &high); err != nil {
 							return err
 						}
-						seen[k]++
+						if high != (n >= 500) {
+							return fmt.Errorf("%s: count %d, high %v", k, n, high)
+						}
+						seen[string(k)]++
 						return nil
 					})
 			})
