@@ -129,7 +129,7 @@ func (s *Service) Proof(ctx context.Context, workspaceID int64, personPublicID s
 	if err != nil {
 		return nil, err
 	}
-	events, err := s.Store.PersonEvents(ctx, workspaceID, personID)
+	events, err := s.Store.PersonEvents(ctx, workspaceID, personID, personPublicID)
 	if err != nil {
 		return nil, err
 	}

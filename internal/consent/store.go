@@ -18,8 +18,10 @@ type Store interface {
 	// for an impossible transition, in which case nothing is written.
 	Append(ctx context.Context, workspaceID int64, events []*Event, e audit.Entry) error
 	Projection(ctx context.Context, personID int64) (*Projection, error)
-	// PersonEvents returns a person's events in chain order.
-	PersonEvents(ctx context.Context, workspaceID, personID int64) ([]Event, error)
+	// PersonEvents returns a person's events in chain order: those
+	// naming both their id and their public id (an id may have been
+	// someone else's before).
+	PersonEvents(ctx context.Context, workspaceID, personID int64, personPublicID string) ([]Event, error)
 	// ChainEvents returns up to limit events of the workspace's chain after
 	// seq, in order; Verify walks the chain with it.
 	ChainEvents(ctx context.Context, workspaceID, afterSeq int64, limit int) ([]Event, error)

@@ -226,7 +226,7 @@ func checkReplay(t *testing.T, db *sqldb.DB, workspaceID int64, ids []string) {
 	}
 	for _, id := range ids {
 		pid, _ := store.PersonRef(ctx, workspaceID, id)
-		events, _ := store.PersonEvents(ctx, workspaceID, pid)
+		events, _ := store.PersonEvents(ctx, workspaceID, pid, id)
 		replayed, err := consent.Replay(events)
 		if err != nil {
 			t.Fatalf("replay: %v", err)

@@ -47,9 +47,9 @@ func (s ConsentStore) events(ctx context.Context, q string, args ...any) ([]cons
 // outlives the people it names, and SQLite gives the largest id again
 // once its person is deleted: the public id, never reused, tells the
 // person's events from those of someone deleted before them.
-func (s ConsentStore) PersonEvents(ctx context.Context, workspaceID, personID int64) ([]consent.Event, error) {
-	return s.events(ctx, `workspace_id = $1 AND person_id = $2
-		AND person_public_id = (SELECT public_id FROM people WHERE id = $2) ORDER BY seq`, workspaceID, personID)
+func (s ConsentStore) PersonEvents(ctx context.Context, workspaceID, personID int64, personPublicID string) ([]consent.Event, error) {
+	return s.events(ctx, `workspace_id = $1 AND person_id = $2 AND person_public_id = $3 ORDER BY seq`,
+		workspaceID, personID, personPublicID)
 }
 
 // ChainEvents returns events of the chain after a sequence number.

@@ -32,7 +32,7 @@ func (s *Server) consentPanel(r *http.Request, si *sessionInfo, personID int64, 
 		return nil, err
 	}
 	panel := &consentPanel{Purposes: purposes, Projection: proj, Flags: consent.Flags, Events: map[int64]consent.Event{}}
-	events, err := s.Consent.Store.PersonEvents(r.Context(), si.workspace.ID, personID)
+	events, err := s.Consent.Store.PersonEvents(r.Context(), si.workspace.ID, personID, publicID)
 	if err != nil {
 		return nil, err
 	}
