@@ -89,13 +89,13 @@ func (tx *Tx) execRaw(ctx context.Context, st rawStatement, args [2][]any,
 	return err
 }
 
-var errRawPanic = errors.New("raw insert: panic")
+var errRawPanic = errors.New("raw statement: panic")
 
 func (tx *Tx) rawRows(ctx context.Context, dc any, raw rawStatement, args [2][]any,
 	scan func(row interface{ Scan(...any) error }) error) error {
 	conn, ok := dc.(*sqlite3.SQLiteConn)
 	if !ok {
-		return fmt.Errorf("raw insert: a %T is not a SQLite connection", dc)
+		return fmt.Errorf("raw statement: a %T is not a SQLite connection", dc)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
