@@ -104,30 +104,28 @@ func insertChained(ctx context.Context, tx *Tx, workspaceID, seq int64, hash str
 			bySeq[seq] = ev
 		}
 	}
+	// An import's or a bulk action's events differ only by person and
+	// chain: the rest is bound once per statement.
+	shared := sameContext(events)
 	var ins *multiRow
-	if sameContext(events) {
-		// An import's or a bulk action's events differ only by person
-		// and chain: the rest is bound once per statement.
+	if shared {
 		ins = newSharedEventRows(events[0], bound)
-		ins.grow(len(events))
-		for _, ev := range events {
-			if bound {
-				ins.add(ev.ID)
-			}
-			ins.add(ev.Seq, ev.PersonID, ev.PersonPublicID, ev.Purpose, string(ev.Flag), ev.PrevHash, ev.Hash)
-		}
 	} else {
 		ins = newEventRows(bound)
-		ins.grow(len(events))
-		for _, ev := range events {
-			if bound {
-				ins.add(ev.ID)
-			}
-			ins.add(ev.WorkspaceID, ev.Seq, ev.At.UnixMicro(), ev.PersonID, ev.PersonPublicID, ev.Purpose, string(ev.Flag),
-				string(ev.Action), ev.ActorKind, ev.ActorID, string(ev.LegalBasis), string(ev.SourceKind), ev.SourceID,
-				ev.SourceVersion, ev.Wording, ev.WordingSHA256, ev.PageURL, ev.IP, ev.UserAgent, ev.Note, ev.PIIDigest,
-				ev.PrevHash, ev.Hash)
+	}
+	ins.grow(len(events))
+	for _, ev := range events {
+		if bound {
+			ins.add(ev.ID)
 		}
+		if shared {
+			ins.add(ev.Seq, ev.PersonID, ev.PersonPublicID, ev.Purpose, string(ev.Flag), ev.PrevHash, ev.Hash)
+			continue
+		}
+		ins.add(ev.WorkspaceID, ev.Seq, ev.At.UnixMicro(), ev.PersonID, ev.PersonPublicID, ev.Purpose, string(ev.Flag),
+			string(ev.Action), ev.ActorKind, ev.ActorID, string(ev.LegalBasis), string(ev.SourceKind), ev.SourceID,
+			ev.SourceVersion, ev.Wording, ev.WordingSHA256, ev.PageURL, ev.IP, ev.UserAgent, ev.Note, ev.PIIDigest,
+			ev.PrevHash, ev.Hash)
 	}
 	var scan func(row interface{ Scan(...any) error }) error
 	if !bound {

@@ -79,22 +79,18 @@ func (w *batchWriter) appendEvents(out []*consent.Event, slab *[]consent.Event, 
 
 // The multi-row statements of an import batch; WriteBatch prepares their
 // full-size forms once per database. The people of a batch share their
-// workspace, import and time, bound once per statement.
-func newPeopleRows(workspaceID, importID int64, now time.Time) *multiRow {
-	return newSharedMultiRow("people", "workspace_id, import_id, created_at, updated_at", peopleColumns,
-		" RETURNING public_id, id", []any{workspaceID, importID, now.UnixMicro(), now.UnixMicro()})
-}
-
-// newPeopleRowsWithIDs is newPeopleRows for ids bound by the writer
-// (Tx.nextRowID): each row's first value is its id.
-func newPeopleRowsWithIDs(workspaceID, importID int64, now time.Time) *multiRow {
-	return newSharedMultiRow("people", "workspace_id, import_id, created_at, updated_at", "id, "+peopleColumns, "",
+// workspace, import and time, bound once per statement; with bound, each
+// row's first value is its id (Tx.nextRowID) and nothing comes back.
+func newPeopleRows(workspaceID, importID int64, now time.Time, bound bool) *multiRow {
+	columns, tail := `public_id, first_name, last_name, sort_key, alt_key, email, phone, job_title, organisation_id,
+	lifecycle, audience, origin, origin_detail, collected_at, address_line1, address_line2, postal_code, city, region,
+	country, custom, consent_flags, consent_granted`, " RETURNING public_id, id"
+	if bound {
+		columns, tail = "id, "+columns, ""
+	}
+	return newSharedMultiRow("people", "workspace_id, import_id, created_at, updated_at", columns, tail,
 		[]any{workspaceID, importID, now.UnixMicro(), now.UnixMicro()})
 }
-
-const peopleColumns = `public_id, first_name, last_name, sort_key, alt_key, email, phone, job_title, organisation_id,
-	lifecycle, audience, origin, origin_detail, collected_at, address_line1, address_line2, postal_code, city, region,
-	country, custom, consent_flags, consent_granted`
 
 func newEmailRows() *multiRow {
 	return newMultiRow("person_emails", "workspace_id, person_id, email, email_norm, is_primary", "")
@@ -125,7 +121,7 @@ func newFlagRows() *multiRow {
 }
 
 func prepareImportStatements(ctx context.Context, db *DB) error {
-	for _, m := range []*multiRow{newPeopleRows(0, 0, time.Time{}), newEmailRows(), newPhoneRows(), newEventRows(false), newStateRows(), newFlagRows()} {
+	for _, m := range []*multiRow{newPeopleRows(0, 0, time.Time{}, false), newEmailRows(), newPhoneRows(), newEventRows(false), newStateRows(), newFlagRows()} {
 		if err := m.prepare(ctx, db); err != nil {
 			return err
 		}
@@ -144,10 +140,7 @@ func (w *batchWriter) insertPeople(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	people := newPeopleRows(w.ws(), w.imp.ID, w.now)
-	if bound {
-		people = newPeopleRowsWithIDs(w.ws(), w.imp.ID, w.now)
-	}
+	people := newPeopleRows(w.ws(), w.imp.ID, w.now, bound)
 	people.grow(len(w.inserts))
 	var byPublicID map[string]*pending
 	if !bound {
