@@ -15,7 +15,9 @@ import (
 // indexes on people a load touches them all the time (a 300,000-row
 // import: 5,400-5,800 rows/s with 1,000 pages, 8,500 with 10,000, 9,900-
 // 10,100 with 50,000, 10,400 with 100,000; never copying, 8,300, the log
-// growing without bound). The returned function copies the log once,
+// growing without bound). Meanwhile a copier of its own copies the log
+// as it grows (checkpointInBackground), so that the writer's commits
+// rarely do. The returned function stops it and copies the log once,
 // so that the next writer (a form submission) does not pay for it. On
 // PostgreSQL it does nothing.
 func (db *DB) PrepareBulkLoad(ctx context.Context, rows int64) (func(), error) {
@@ -37,8 +39,15 @@ func (db *DB) PrepareBulkLoad(ctx context.Context, rows int64) (func(), error) {
 		restoreCache()
 		return noop, fmt.Errorf("set the checkpoint threshold: %w", err)
 	}
+	stopCheckpoints, err := db.checkpointInBackground(ctx)
+	if err != nil {
+		restoreCache()
+		_, _ = db.Exec(context.WithoutCancel(ctx), "PRAGMA wal_autocheckpoint = "+strconv.FormatInt(old, 10))
+		return noop, err
+	}
 	return func() {
 		ctx := context.WithoutCancel(ctx)
+		stopCheckpoints()
 		restoreCache()
 		_, _ = db.Exec(ctx, "PRAGMA wal_autocheckpoint = "+strconv.FormatInt(old, 10))
 		var busy, log, done int64

@@ -41,6 +41,8 @@ type DB struct {
 	// parse than to run.
 	stmts sync.Map
 	raw   rawStatements // on SQLite, the same run through the driver
+	// dsn opens SQLite's connections (a background checkpointer's too).
+	dsn string
 }
 
 // Options tunes Open.
@@ -117,7 +119,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	read.SetMaxIdleConns(8)
-	return &DB{Engine: SQLite, read: read, write: write, dialect: sqliteDialect{}}, nil
+	return &DB{Engine: SQLite, read: read, write: write, dialect: sqliteDialect{}, dsn: dsn}, nil
 }
 
 // Close closes both pools.
