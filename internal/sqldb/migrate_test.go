@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
 	"testing"
 
@@ -49,4 +50,73 @@ func columns(t *testing.T, db *sqldb.DB, q string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestCheckConstraintsStillReject: migration 0090 rewrote SQLite's CHECK
+// constraints without IN lists; each engine still refuses a value outside
+// them, and the connection that migrated uses the new text (no temporary
+// index of the list built per row).
+func TestCheckConstraintsStillReject(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		if _, err := db.Exec(ctx, `INSERT INTO workspaces (id, public_id, slug, name, created_at) VALUES (1, 'w', 'w', 'W', 0)`); err != nil {
+			t.Fatal(err)
+		}
+		insert := `INSERT INTO people (public_id, workspace_id, sort_key, alt_key, lifecycle, audience, origin, collected_at,
+			created_at, updated_at) VALUES ($1, 1, '', '', $2, 'b2c', $3, 0, 0, 0)`
+		for _, c := range []struct {
+			lifecycle, origin string
+			ok                bool
+		}{
+			{"lead", "import", true},
+			{"former_customer", "other", true},
+			{"lead", "imported", false},
+			{"leads", "import", false},
+			{"", "import", false},
+		} {
+			_, err := db.Exec(ctx, insert, c.lifecycle+"/"+c.origin, c.lifecycle, c.origin)
+			if (err == nil) != c.ok {
+				t.Errorf("lifecycle %q, origin %q: err = %v, want accepted %v", c.lifecycle, c.origin, err, c.ok)
+			}
+		}
+		if db.Engine != sqldb.SQLite {
+			return
+		}
+		for _, q := range []string{"PRAGMA integrity_check", "PRAGMA foreign_key_check"} {
+			got := columns(t, db, q)
+			if q == "PRAGMA integrity_check" && fmt.Sprint(got) != "[ok]" || q != "PRAGMA integrity_check" && len(got) != 0 {
+				t.Errorf("%s: %v", q, got)
+			}
+		}
+		listed := regexp.MustCompile(`CHECK \(\w+ IN \('[^']*', '[^']*', `)
+		for _, table := range columns(t, db, `SELECT sql FROM sqlite_schema WHERE type = 'table'`) {
+			if listed.MatchString(table) {
+				t.Errorf("a CHECK with an IN list of three or more values is left: %s", listed.FindString(table))
+			}
+		}
+		err := db.InTx(ctx, func(tx *sqldb.Tx) error {
+			rows, err := tx.Query(ctx, "EXPLAIN "+insert, "x", "lead", "import")
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			cols, _ := rows.Columns()
+			for rows.Next() {
+				vals := make([]any, len(cols))
+				for i := range vals {
+					vals[i] = new(any)
+				}
+				if err := rows.Scan(vals...); err != nil {
+					return err
+				}
+				if op := fmt.Sprint(*vals[1].(*any)); op == "OpenEphemeral" {
+					t.Error("the writing connection still builds a temporary index for a CHECK's IN list")
+				}
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 }
