@@ -261,7 +261,19 @@ func (w *batchWriter) suppressedHashes(ctx context.Context, all []*pending) (map
 	}
 	out := map[string]bool{}
 	for kind, hashes := range byKind {
-		err := inList(ctx, w.tx, `SELECT hash FROM suppressions WHERE workspace_id = $1 AND kind = $2 AND hash IN (…)`,
+		listed, whole, err := w.shortSuppressionList(ctx, kind, len(hashes))
+		if err != nil {
+			return nil, err
+		}
+		if whole {
+			for _, h := range hashes {
+				if listed[h] {
+					out[h] = true
+				}
+			}
+			continue
+		}
+		err = inList(ctx, w.tx, `SELECT hash FROM suppressions WHERE workspace_id = $1 AND kind = $2 AND hash IN (…)`,
 			[]any{w.ws(), string(kind)}, hashes, func(row interface{ Scan(...any) error }) error {
 				var h string
 				if err := row.Scan(&h); err != nil {
@@ -275,6 +287,32 @@ func (w *batchWriter) suppressedHashes(ctx context.Context, all []*pending) (map
 		}
 	}
 	return out, nil
+}
+
+// shortSuppressionList reads the workspace's list of one kind when it has
+// no more than n entries (whole reports that it does): reading a short
+// list costs less than looking up each of the batch's n addresses in it
+// (a million-row import into a workspace whose list was empty spent 3 %
+// of its time on lookups that found nothing).
+func (w *batchWriter) shortSuppressionList(ctx context.Context, kind consent.SuppressionKind, n int) (listed map[string]bool, whole bool, err error) {
+	rows, err := w.tx.Query(ctx, `SELECT hash FROM suppressions WHERE workspace_id = $1 AND kind = $2 LIMIT $3`,
+		w.ws(), string(kind), n+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("read the suppression list: %w", err)
+	}
+	defer rows.Close()
+	listed = map[string]bool{}
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, false, fmt.Errorf("read the suppression list: %w", err)
+		}
+		listed[h] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("read the suppression list: %w", err)
+	}
+	return listed, len(listed) <= n, nil
 }
 
 // classify decides each row's fate: duplicate within the file, refused

@@ -247,6 +247,41 @@ func TestImportSuppressionFlagPolicy(t *testing.T) {
 	})
 }
 
+// TestImportSuppressionListLengths: a batch checks its addresses against
+// a list shorter than them by reading the list, and against a longer one
+// by looking each up; both find the listed address, and an empty list
+// finds none.
+func TestImportSuppressionListLengths(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		listed []string
+		want   int64
+	}{
+		{"empty", nil, 0},
+		{"shorter than the batch", []string{"b@exemple.fr"}, 1},
+		{"longer than the batch", []string{"x1@exemple.fr", "b@exemple.fr", "x2@exemple.fr", "x3@exemple.fr", "0612345678"}, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+				e := newImportEnv(t, db)
+				if len(c.listed) > 0 {
+					if _, err := (sqldb.SuppressionStore{DB: db}).Add(e.ctx, e.ws, c.listed, consent.ReasonManual,
+						audit.NewEntry(e.ctx, e.ws, "suppression.add", "workspace", "", nil)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				imp := e.run(t, []byte("Nom,E-mail\nA,a@exemple.fr\nB,b@exemple.fr\n"), tradeShow, importer.CSVOptions{})
+				if imp.Counts.Suppressed != c.want || imp.Counts.Created != 2-c.want {
+					t.Fatalf("%+v", imp.Counts)
+				}
+				if n := e.count(t, `SELECT COUNT(*) FROM people WHERE workspace_id = $1 AND email = 'b@exemple.fr'`); n != int(1-c.want) {
+					t.Fatalf("%d people with the listed address", n)
+				}
+			})
+		})
+	}
+}
+
 // TestImportResumes: an import stopped between two batches (a crash, a
 // restart) carries on from its checkpoint: whole rows only, none twice.
 func TestImportResumes(t *testing.T) {
