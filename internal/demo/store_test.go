@@ -27,8 +27,8 @@ func TestPrepareBulkLoadRestores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := pragma("cache_size"); got != -500_000 {
-		t.Errorf("cache_size during the load = %d, want -500000", got)
+	if got := pragma("cache_size"); got != -256<<10 {
+		t.Errorf("cache_size during the load = %d, want %d (256 MiB)", got, -256<<10)
 	}
 	if got := pragma("wal_autocheckpoint"); got != 50_000 {
 		t.Errorf("wal_autocheckpoint during the load = %d, want 50000", got)
