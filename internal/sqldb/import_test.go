@@ -345,8 +345,8 @@ func TestPrepareLoadWidensTheCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := cacheSize(); got != -(1 << 20) {
-		t.Errorf("cache_size during a large import = %d, want %d (1 GiB)", got, -(1 << 20))
+	if got := cacheSize(); got != -(1 << 18) {
+		t.Errorf("cache_size during a large import = %d, want %d (256 MiB)", got, -(1 << 18))
 	}
 	done()
 	if got := cacheSize(); got != before {
