@@ -50,11 +50,23 @@ func runServe(ctx context.Context, args []string) error {
 	if cfg.SMTP.Host == "" {
 		logger.Warn("no SMTP server configured (REGISTRE_SMTP_HOST): email waits in the outbox")
 	}
-	// The background loops stop, the sender after recording its round,
-	// before the database closes, and also when serve returns early.
+	// The background loops, bulk jobs and imports stop before the database
+	// closes, each where it can resume from (the sender after recording its
+	// round, a job or an import at its last committed batch), and also
+	// when serve returns early.
 	ctx, stop := context.WithCancel(ctx)
 	wait := a.RunBackground(ctx)
-	defer func() { stop(); wait() }()
+	workers := make(chan struct{})
+	go func() {
+		defer close(workers)
+		a.RunWorkers(ctx)
+	}()
+	defer func() {
+		stop()
+		a.Imports.Stop()
+		wait()
+		<-workers
+	}()
 	if err := a.ResumeImports(ctx); err != nil {
 		return fmt.Errorf("resume imports: %w", err)
 	}
@@ -73,7 +85,6 @@ func runServe(ctx context.Context, args []string) error {
 	if login != nil {
 		fmt.Printf("Demo login: %s  password: %s\n", login.email, login.password)
 	}
-	go a.RunWorkers(ctx)
 	return serveUntilDone(ctx, ln, a.Handler(), logger)
 }
 

@@ -17,6 +17,14 @@ type Jobs struct {
 	Service *Service
 	Logger  *slog.Logger
 	wg      sync.WaitGroup
+
+	once     sync.Once
+	stopping context.Context // ends when Stop is called
+	stop     context.CancelFunc
+}
+
+func (j *Jobs) init() {
+	j.once.Do(func() { j.stopping, j.stop = context.WithCancel(context.Background()) })
 }
 
 // Opener returns how to open an import's stored file.
@@ -33,12 +41,16 @@ func Opener(imp *Import) func() (Source, error) {
 // own), as the actor in ctx; its file is removed once the import has
 // finished (done or failed).
 func (j *Jobs) Start(ctx context.Context, given *Import) {
-	ctx = context.WithoutCancel(ctx)
+	j.init()
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	unhook := context.AfterFunc(j.stopping, cancel)
 	imp := new(Import)
 	*imp = *given
 	j.wg.Add(1)
 	go func() {
 		defer j.wg.Done()
+		defer cancel()
+		defer unhook()
 		err := j.Service.Execute(ctx, imp, Opener(imp), nil)
 		if imp.Finished() && imp.FilePath != "" {
 			_ = os.Remove(imp.FilePath)
@@ -64,5 +76,15 @@ func (j *Jobs) Resume(ctx context.Context, list []Import) {
 	}
 }
 
-// Wait waits for the running imports (tests, shutdown).
+// Wait waits for the running imports (tests).
 func (j *Jobs) Wait() { j.wg.Wait() }
+
+// Stop stops the running imports and waits for them: each ends within its
+// current batch, whose transaction is rolled back, and stays "running" at
+// its checkpoint for Resume to carry on. Imports started afterwards stop
+// at once. The server calls it before it closes the database.
+func (j *Jobs) Stop() {
+	j.init()
+	j.stop()
+	j.wg.Wait()
+}

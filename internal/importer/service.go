@@ -129,6 +129,11 @@ func (s *Service) detail(imp *Import) map[string]any {
 // user (it names a line and a column, never a value); other errors are
 // returned as they are, and the import says "internal error".
 func (s *Service) fail(ctx context.Context, imp *Import, cause error) error {
+	if ctx.Err() != nil {
+		// Stopped (a shutdown): left running, resumable; a cause that
+		// remains will fail the resumed run.
+		return cause
+	}
 	msg := "Internal error."
 	var fe *FileError
 	if errors.As(cause, &fe) {

@@ -3,8 +3,12 @@ package sqldb_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
@@ -318,6 +322,84 @@ func TestImportResumes(t *testing.T) {
 			e.count(t, `SELECT COUNT(*) FROM people WHERE workspace_id = $1`) != 10 ||
 			e.count(t, `SELECT COUNT(*) FROM consent_events WHERE workspace_id = $1`) != 10 {
 			t.Fatalf("resumed: %+v", stopped.Counts)
+		}
+	})
+}
+
+// gatedStore is the real import store whose second batch waits for gate
+// (or for its context to end), after closing first.
+type gatedStore struct {
+	sqldb.ImportStore
+	batches     int
+	first, gate chan struct{}
+}
+
+func (g *gatedStore) WriteBatch(ctx context.Context, imp *importer.Import, b *importer.Batch) error {
+	if g.batches++; g.batches == 2 {
+		close(g.first)
+		select {
+		case <-g.gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return g.ImportStore.WriteBatch(ctx, imp, b)
+}
+
+// TestImportJobsStopResumable: a server stopping while an import runs in
+// the background stops it within its batch and waits for it; the import
+// stays running at its checkpoint, not failed, and the next start carries
+// it to its end with every row once.
+func TestImportJobsStopResumable(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newImportEnv(t, db)
+		var csv strings.Builder
+		csv.WriteString("email,nom\n")
+		for i := range 20 {
+			fmt.Fprintf(&csv, "p%02d@example.com,Personne\n", i)
+		}
+		path := filepath.Join(t.TempDir(), "people.csv")
+		if err := os.WriteFile(path, []byte(csv.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		opt := tradeShow
+		opt.LegalBasis, opt.Purposes = consent.BasisConsent, []string{consent.EmailMarketing}
+		imp := &importer.Import{WorkspaceID: e.ws, Format: importer.CSV, FilePath: path, Header: []string{"email", "nom"},
+			Mapping: importer.Mapping{importer.FieldEmail, importer.FieldLastName}, Options: opt}
+		if err := e.svc.Prepare(e.ctx, imp); err != nil {
+			t.Fatal(err)
+		}
+		gated := &gatedStore{ImportStore: e.st, first: make(chan struct{}), gate: make(chan struct{})}
+		jobs := &importer.Jobs{Service: &importer.Service{Store: gated, Workspace: sqldb.ImportWorkspace{DB: db}, BatchRows: 5}}
+		jobs.Start(e.ctx, imp)
+		<-gated.first
+		stoppedJobs := make(chan struct{})
+		go func() {
+			jobs.Stop() // returns once the import has stopped
+			close(stoppedJobs)
+		}()
+		select {
+		case <-stoppedJobs:
+		case <-time.After(30 * time.Second):
+			close(gated.gate)
+			t.Fatal("Stop did not stop the running import")
+		}
+		stopped, err := e.st.Import(e.ctx, e.ws, imp.PublicID)
+		if err != nil || stopped.Status != importer.StatusRunning || stopped.Counts.Created != 5 || stopped.Line != 6 {
+			t.Fatalf("after the stop: %+v %v", stopped, err)
+		}
+		left, err := e.st.Unfinished(e.ctx)
+		if err != nil || len(left) != 1 {
+			t.Fatalf("unfinished: %d, %v", len(left), err)
+		}
+		again := &importer.Jobs{Service: &importer.Service{Store: e.st, Workspace: sqldb.ImportWorkspace{DB: db}, BatchRows: 5}}
+		again.Resume(e.ctx, left)
+		again.Wait()
+		done, err := e.st.Import(e.ctx, e.ws, imp.PublicID)
+		if err != nil || done.Status != importer.StatusDone || done.Counts.Created != 20 ||
+			e.count(t, `SELECT COUNT(*) FROM people WHERE workspace_id = $1`) != 20 ||
+			e.count(t, `SELECT COUNT(*) FROM consent_events WHERE workspace_id = $1`) != 20 {
+			t.Fatalf("resumed: %+v %v", done, err)
 		}
 	})
 }

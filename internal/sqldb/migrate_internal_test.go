@@ -84,11 +84,11 @@ func TestUpgradeKeepsRows(t *testing.T) {
 	for q, want := range map[string]string{
 		`SELECT person_id, purpose, workspace_id, state, at, event_id FROM consent_states`: "7 newsletter 1 granted 5 9",
 		`SELECT person_id, flag, workspace_id, is_on, at, event_id FROM person_flags`:      "7 objected 1 true 6 10",
-		`SELECT id, origin FROM people`:          "7 import",
-		`PRAGMA integrity_check`:                 "ok",
-		`PRAGMA foreign_key_check`:               "",
+		`SELECT id, origin FROM people`: "7 import",
+		`PRAGMA integrity_check`:        "ok",
+		`PRAGMA foreign_key_check`:      "",
 		`SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('consent_states', 'person_flags') AND sql LIKE '%WITHOUT ROWID'`: "2",
-		`SELECT COUNT(*) FROM sqlite_schema WHERE name = 'consent_states_purpose'`:                                       "1",
+		`SELECT COUNT(*) FROM sqlite_schema WHERE name = 'consent_states_purpose'`:                                          "1",
 	} {
 		if got := read(q); got != want {
 			t.Errorf("%s = %q, want %q", q, got, want)
