@@ -21,6 +21,8 @@ type Jobs struct {
 	once     sync.Once
 	stopping context.Context // ends when Stop is called
 	stop     context.CancelFunc
+	mu       sync.Mutex // orders Start's wg.Add before Stop's wg.Wait
+	stopped  bool
 }
 
 func (j *Jobs) init() {
@@ -42,6 +44,11 @@ func Opener(imp *Import) func() (Source, error) {
 // finished (done or failed).
 func (j *Jobs) Start(ctx context.Context, given *Import) {
 	j.init()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.stopped {
+		return // shutting down: the import stays pending, and Resume starts it
+	}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	unhook := context.AfterFunc(j.stopping, cancel)
 	imp := new(Import)
@@ -81,10 +88,14 @@ func (j *Jobs) Wait() { j.wg.Wait() }
 
 // Stop stops the running imports and waits for them: each ends within its
 // current batch, whose transaction is rolled back, and stays "running" at
-// its checkpoint for Resume to carry on. Imports started afterwards stop
-// at once. The server calls it before it closes the database.
+// its checkpoint for Resume to carry on. Imports started afterwards do
+// not run (they stay pending for Resume). The server calls it before it
+// closes the database.
 func (j *Jobs) Stop() {
 	j.init()
+	j.mu.Lock()
+	j.stopped = true
+	j.mu.Unlock()
 	j.stop()
 	j.wg.Wait()
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -263,6 +264,8 @@ func TestImportSuppressionListLengths(t *testing.T) {
 	}{
 		{"empty", nil, 0},
 		{"shorter than the batch", []string{"b@exemple.fr"}, 1},
+		{"as long as the batch", []string{"x1@exemple.fr", "b@exemple.fr"}, 1},
+		{"one longer than the batch", []string{"x1@exemple.fr", "b@exemple.fr", "x2@exemple.fr"}, 1},
 		{"longer than the batch", []string{"x1@exemple.fr", "b@exemple.fr", "x2@exemple.fr", "x3@exemple.fr", "0612345678"}, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -332,6 +335,7 @@ type gatedStore struct {
 	sqldb.ImportStore
 	batches     int
 	first, gate chan struct{}
+	returned    atomic.Bool // the second batch gave up
 }
 
 func (g *gatedStore) WriteBatch(ctx context.Context, imp *importer.Import, b *importer.Batch) error {
@@ -340,6 +344,9 @@ func (g *gatedStore) WriteBatch(ctx context.Context, imp *importer.Import, b *im
 		select {
 		case <-g.gate:
 		case <-ctx.Done():
+			// Late, so that a Stop that did not wait returns first.
+			time.Sleep(50 * time.Millisecond)
+			g.returned.Store(true)
 			return ctx.Err()
 		}
 	}
@@ -384,6 +391,14 @@ func TestImportJobsStopResumable(t *testing.T) {
 			close(gated.gate)
 			t.Fatal("Stop did not stop the running import")
 		}
+		if !gated.returned.Load() {
+			t.Fatal("Stop returned before the import had stopped")
+		}
+		// An import started after Stop does not run: it stays pending.
+		late := *imp
+		late.PublicID = "late"
+		jobs.Start(e.ctx, &late)
+		jobs.Wait()
 		stopped, err := e.st.Import(e.ctx, e.ws, imp.PublicID)
 		if err != nil || stopped.Status != importer.StatusRunning || stopped.Counts.Created != 5 || stopped.Line != 6 {
 			t.Fatalf("after the stop: %+v %v", stopped, err)
