@@ -103,6 +103,11 @@ func runImportPeople(ctx context.Context, args []string) error {
 		bar.Finish()
 	}
 	if err != nil {
+		if ctx.Err() != nil {
+			// Interrupted (Ctrl-C): the server cannot resume a file it
+			// does not hold, so the import ends here, cancelled.
+			err = errors.Join(err, svc.Abandon(ctx, imp))
+		}
 		return describeImport(err)
 	}
 	printImportResult(imp, time.Since(start))

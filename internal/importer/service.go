@@ -111,6 +111,17 @@ func (s *Service) Execute(ctx context.Context, imp *Import, open func() (Source,
 	return s.Store.SetStatus(ctx, imp, StatusDone, "", &e)
 }
 
+// Abandon records that an import interrupted before its end will not be
+// carried on: the command line's, whose file the server does not keep, so
+// that it does not stay "running" for ever. As for a cancellation, what was
+// written stays and the counts say how much.
+func (s *Service) Abandon(ctx context.Context, imp *Import) error {
+	if imp.Finished() {
+		return nil
+	}
+	return s.cancelled(ctx, imp)
+}
+
 // cancelled records that an import stopped at a batch boundary because
 // someone asked: what was written stays, and the counts say how much.
 func (s *Service) cancelled(ctx context.Context, imp *Import) error {

@@ -329,6 +329,43 @@ func TestImportResumes(t *testing.T) {
 	})
 }
 
+// TestImportAbandoned: an import interrupted on the command line, whose
+// file the server cannot resume from, ends cancelled with what it wrote,
+// audited, instead of staying "running"; a finished one is left as it is.
+func TestImportAbandoned(t *testing.T) {
+	sqldbtest.Each(t, func(t *testing.T, db *sqldb.DB) {
+		e := newImportEnv(t, db)
+		e.svc.BatchRows = 3
+		data := []byte("email,nom\na@example.com,A\nb@example.com,B\nc@example.com,C\nd@example.com,D\n")
+		open := func() (importer.Source, error) { return importer.OpenCSV(bytes.NewReader(data), importer.CSVOptions{}) }
+		imp := &importer.Import{WorkspaceID: e.ws, Format: importer.CSV, Header: []string{"email", "nom"},
+			Mapping: importer.Mapping{importer.FieldEmail, importer.FieldLastName}, Options: tradeShow}
+		if err := e.svc.Prepare(e.ctx, imp); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(e.ctx)
+		if err := e.svc.Execute(ctx, imp, open, func(int64) { cancel() }); err == nil {
+			t.Fatal("the import was not interrupted")
+		}
+		if err := e.svc.Abandon(ctx, imp); err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.st.Import(e.ctx, e.ws, imp.PublicID)
+		if err != nil || got.Status != importer.StatusCancelled || got.Counts.Created != 3 {
+			t.Fatalf("abandoned: %+v %v", got, err)
+		}
+		if n := e.count(t, `SELECT COUNT(*) FROM audit_log WHERE workspace_id = $1 AND action = 'import.cancelled'`); n != 1 {
+			t.Fatalf("%d audit entries", n)
+		}
+		if err := e.svc.Abandon(e.ctx, got); err != nil {
+			t.Fatal(err)
+		}
+		if n := e.count(t, `SELECT COUNT(*) FROM audit_log WHERE workspace_id = $1 AND action = 'import.cancelled'`); n != 1 {
+			t.Fatalf("abandoning a finished import wrote again: %d audit entries", n)
+		}
+	})
+}
+
 // gatedStore is the real import store whose second batch waits for gate
 // (or for its context to end), after closing first.
 type gatedStore struct {
