@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"strings"
@@ -259,4 +260,23 @@ func TestFoldAgreesWithCRM(t *testing.T) {
 			t.Fatal("sort keys differ")
 		}
 	})
+}
+
+// TestCountStopsWithContext: counting a file's rows stops when the
+// context ends (a shutdown does not wait for a large file's count).
+func TestCountStopsWithContext(t *testing.T) {
+	data := "email\n" + strings.Repeat("a@example.com\n", 10_000)
+	src, err := OpenCSV(strings.NewReader(data), CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := Count(context.Background(), src); err != nil || n != 10_000 {
+		t.Fatalf("count = %d, %v", n, err)
+	}
+	src, _ = OpenCSV(strings.NewReader(data), CSVOptions{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if n, err := Count(ctx, src); !errors.Is(err, context.Canceled) || n != 0 {
+		t.Fatalf("count after cancel = %d, %v", n, err)
+	}
 }

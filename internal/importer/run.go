@@ -196,10 +196,14 @@ func produce(ctx context.Context, src Source, parser *Parser, skip, batchRows in
 // Count reads a source to the end and returns its number of rows (blank
 // ones included), or the *FileError that stops it: run on the file before
 // importing, it finds a broken file before anything is written and gives
-// the progress bar its total.
-func Count(src Source) (int64, error) {
+// the progress bar its total. It stops when ctx ends (a shutdown need not
+// wait for a large file's count).
+func Count(ctx context.Context, src Source) (int64, error) {
 	var n int64
 	for {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return n, ctx.Err()
+		}
 		_, _, err := src.Next()
 		if errors.Is(err, io.EOF) {
 			return n, nil

@@ -74,7 +74,7 @@ func (s *Service) Execute(ctx context.Context, imp *Import, open func() (Source,
 		if err != nil {
 			return s.fail(ctx, imp, err)
 		}
-		imp.Total, err = Count(src)
+		imp.Total, err = Count(ctx, src)
 		src.Close()
 		if err != nil {
 			return s.fail(ctx, imp, err)
