@@ -61,20 +61,11 @@ func explain(t *testing.T, db *sqldb.DB, q string, args []any) string {
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				return err
-			}
+		all, err := anyRows(rows)
+		for _, vals := range all {
 			lines = append(lines, toString(vals[len(vals)-1]))
 		}
-		return rows.Err()
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
