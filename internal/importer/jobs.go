@@ -22,7 +22,6 @@ type Jobs struct {
 	stopping context.Context // ends when Stop is called
 	stop     context.CancelFunc
 	mu       sync.Mutex // orders Start's wg.Add before Stop's wg.Wait
-	stopped  bool
 }
 
 func (j *Jobs) init() {
@@ -46,7 +45,7 @@ func (j *Jobs) Start(ctx context.Context, given *Import) {
 	j.init()
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.stopped {
+	if j.stopping.Err() != nil {
 		return // shutting down: the import stays pending, and Resume starts it
 	}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -94,8 +93,7 @@ func (j *Jobs) Wait() { j.wg.Wait() }
 func (j *Jobs) Stop() {
 	j.init()
 	j.mu.Lock()
-	j.stopped = true
-	j.mu.Unlock()
 	j.stop()
+	j.mu.Unlock()
 	j.wg.Wait()
 }

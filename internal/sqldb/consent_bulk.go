@@ -180,10 +180,7 @@ func sameContext(events []*consent.Event) bool {
 
 func newSharedEventRows(first *consent.Event, bound bool) *multiRow {
 	c := contextOf(first)
-	columns, tail := "seq, person_id, person_public_id, purpose, flag, prev_hash, hash", " RETURNING seq, id"
-	if bound {
-		columns, tail = "id, "+columns, ""
-	}
+	columns, tail := withIDs("seq, person_id, person_public_id, purpose, flag, prev_hash, hash", " RETURNING seq, id", bound)
 	return newSharedMultiRow("consent_events", `workspace_id, at, action, actor_kind, actor_id, legal_basis, source_kind,
 		source_id, source_version, wording, wording_sha256, page_url, ip, user_agent, note, pii_digest`, columns, tail,
 		[]any{c.workspaceID, c.at, c.action, c.actorKind, c.actorID, c.legalBasis, c.sourceKind, c.sourceID,

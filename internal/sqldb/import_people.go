@@ -82,12 +82,9 @@ func (w *batchWriter) appendEvents(out []*consent.Event, slab *[]consent.Event, 
 // workspace, import and time, bound once per statement; with bound, each
 // row's first value is its id (Tx.nextRowID) and nothing comes back.
 func newPeopleRows(workspaceID, importID int64, now time.Time, bound bool) *multiRow {
-	columns, tail := `public_id, first_name, last_name, sort_key, alt_key, email, phone, job_title, organisation_id,
-	lifecycle, audience, origin, origin_detail, collected_at, address_line1, address_line2, postal_code, city, region,
-	country, custom, consent_flags, consent_granted`, " RETURNING public_id, id"
-	if bound {
-		columns, tail = "id, "+columns, ""
-	}
+	columns, tail := withIDs(`public_id, first_name, last_name, sort_key, alt_key, email, phone, job_title,
+	organisation_id, lifecycle, audience, origin, origin_detail, collected_at, address_line1, address_line2, postal_code,
+	city, region, country, custom, consent_flags, consent_granted`, " RETURNING public_id, id", bound)
 	return newSharedMultiRow("people", "workspace_id, import_id, created_at, updated_at", columns, tail,
 		[]any{workspaceID, importID, now.UnixMicro(), now.UnixMicro()})
 }
@@ -103,13 +100,10 @@ func newPhoneRows() *multiRow {
 // newEventRows is the INSERT of ledger events; with bound, each row's
 // first value is its id (Tx.nextRowID) and nothing comes back.
 func newEventRows(bound bool) *multiRow {
-	const columns = `workspace_id, seq, at, person_id, person_public_id, purpose, flag, action, actor_kind, actor_id,
-		legal_basis, source_kind, source_id, source_version, wording, wording_sha256, page_url, ip, user_agent, note,
-		pii_digest, prev_hash, hash`
-	if bound {
-		return newMultiRow("consent_events", "id, "+columns, "")
-	}
-	return newMultiRow("consent_events", columns, " RETURNING seq, id")
+	columns, tail := withIDs(`workspace_id, seq, at, person_id, person_public_id, purpose, flag, action, actor_kind,
+		actor_id, legal_basis, source_kind, source_id, source_version, wording, wording_sha256, page_url, ip, user_agent,
+		note, pii_digest, prev_hash, hash`, " RETURNING seq, id", bound)
+	return newMultiRow("consent_events", columns, tail)
 }
 
 func newStateRows() *multiRow {

@@ -31,6 +31,16 @@ func newMultiRow(table, columns, tail string) *multiRow {
 		width: strings.Count(columns, ",") + 1}
 }
 
+// withIDs is a multi-row INSERT's columns and tail: with bound, each row
+// binds its id first (Tx.nextRowID) and nothing comes back; otherwise
+// returning gives each row's id back.
+func withIDs(columns, returning string, bound bool) (string, string) {
+	if bound {
+		return "id, " + columns, ""
+	}
+	return columns, returning
+}
+
 // newSharedMultiRow is a multi-row INSERT whose first columns take the
 // same values, shared, in every row; add then takes the other columns.
 // A row of the import's ledger events binds 7 values instead of 23.
